@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Developer targets.  Kbuild holds only objects and flags.
+#
+#   make module [KVER=6.1]   build cgaddr.ko against a cached stock kernel
+#   make module KDIR=/lib/modules/$(uname -r)/build   ... or any headers tree
+#   make tools               build the cgaddr CLI and the guest test programs
+#   make check               host tests, module, tools, QEMU suite on KVER
+#   make check-matrix        the QEMU suite on every kernel of the matrix
+#   make demo                boot the default kernel and show cgaddr at work
+#   make install / dkms-install / clean
+
+KVER ?= 6.1
+MATRIX := $(shell scripts/kernels.sh --list)
+CACHE_KDIR = $(shell scripts/kernels.sh --dir $(KVER))
+BUILD := build
+HOST := $(BUILD)/host
+KBUILD_OUT = $(BUILD)/k/$(KVER)
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-sign-compare
+HOST_CPPFLAGS := -Iinclude -Imodule -D_GNU_SOURCE
+
+# Host test targets run by `make check`; fragments append to these.
+HOST_CHECKS :=
+QEMU_ADD :=
+
+.PHONY: all module tools check check-host check-qemu check-matrix demo \
+	install dkms-install clean deps kernels
+
+all: module tools
+
+deps:
+	scripts/deps.sh
+
+kernels:
+	scripts/kernels.sh $(KVER)
+
+# ---- kernel module -------------------------------------------------------
+
+MODULE_SRCS := Kbuild $(wildcard module/*.c module/*.h module/*.sh) \
+	$(wildcard include/uapi/*.h include/*.h)
+
+ifeq ($(origin KDIR),undefined)
+module: kernels
+module: KDIR_EFF = $(CACHE_KDIR)/build
+module: MAKE_ARGS = $(shell cat $(CACHE_KDIR)/make-args 2>/dev/null)
+else
+module: KDIR_EFF = $(KDIR)
+module: KBUILD_OUT = $(BUILD)/k/custom
+endif
+module:
+	@mkdir -p $(KBUILD_OUT)
+	@cp -a --parents $(MODULE_SRCS) $(KBUILD_OUT)/
+	$(MAKE) -C $(KDIR_EFF) M=$(abspath $(KBUILD_OUT)) $(MAKE_ARGS) modules
+	@echo "module: $(KBUILD_OUT)/cgaddr.ko"
+
+# ---- userspace -----------------------------------------------------------
+
+-include tools/tools.mk
+-include tests/vm/vm.mk
+-include tests/guest/guest.mk
+
+# ---- tests ---------------------------------------------------------------
+
+check-host: $(HOST_CHECKS)
+
+check-qemu: module tools
+	tests/qemu/suite --kernel $(KVER)
+
+check:
+	@scripts/deps.sh
+	$(MAKE) check-host
+	$(MAKE) check-qemu KVER=$(KVER)
+
+check-matrix:
+	@scripts/deps.sh
+	$(MAKE) check-host
+	@set -e; for v in $(MATRIX); do $(MAKE) module KVER=$$v; done
+	tests/qemu/suite --matrix
+
+demo:
+	@scripts/deps.sh
+	$(MAKE) -s module tools KVER=$(KVER) >/dev/null
+	tests/demo.sh --no-build --kernel $(KVER)
+
+# ---- installation --------------------------------------------------------
+
+PREFIX ?= /usr/local
+KREL ?= $(shell uname -r)
+
+install: tools
+	$(MAKE) -C /lib/modules/$(KREL)/build M=$(CURDIR) modules_install
+	install -D -m 0755 $(HOST)/cgaddr $(DESTDIR)$(PREFIX)/sbin/cgaddr
+	depmod -a $(KREL)
+
+DKMS_VER := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+dkms-install:
+	mkdir -p /usr/src/cgaddr-$(DKMS_VER)
+	cp -a --parents $(MODULE_SRCS) dkms.conf /usr/src/cgaddr-$(DKMS_VER)/
+	dkms add -m cgaddr -v $(DKMS_VER) || true
+	dkms build -m cgaddr -v $(DKMS_VER)
+	dkms install -m cgaddr -v $(DKMS_VER)
+
+clean:
+	rm -rf $(BUILD)

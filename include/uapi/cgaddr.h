@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * cgaddr control plane: the generic netlink family "cgaddr".
+ *
+ * This header is the contract between the kernel module and any user
+ * space tool.  It is written to be read: each command says which
+ * attributes it takes, which are required, and what it answers.
+ *
+ * ---- Family ------------------------------------------------------------
+ *
+ * Name CGADDR_GENL_NAME, version CGADDR_GENL_VERSION.  Attributes are
+ * validated strictly: unknown attributes, wrong lengths and trailing data
+ * are rejected.  Every command that changes state requires CAP_NET_ADMIN
+ * in the initial user namespace (root inside a user namespace gets EPERM);
+ * the listing commands are open to everybody and show what root would see
+ * (programs and attachments are host-wide policy, not secrets; program
+ * instructions are never returned).  Errors are negative errnos with an
+ * extended-ACK message that says what was wrong.  A failed command changes
+ * nothing.
+ *
+ * Programs are eBPF instructions (struct bpf_insn) in the "sock_addr
+ * program format": the context is struct bpf_sock_addr, helper ids and
+ * return codes are the kernel's (see docs/vm.md).  Attach types and attach
+ * flags are the kernel's own values from <linux/bpf.h>: enum
+ * bpf_attach_type (BPF_CGROUP_INET4_BIND, ...) and BPF_F_ALLOW_OVERRIDE,
+ * BPF_F_ALLOW_MULTI, BPF_F_REPLACE.
+ *
+ * A cgroup is named either by an open file descriptor of its cgroup v2
+ * directory (CGADDR_A_CGROUP_FD, resolved in the sender's file table) or
+ * by its cgroup id (CGADDR_A_CGROUP_ID, the inode number of the directory,
+ * as name_to_handle_at() and bpftool report it).  Give exactly one.
+ *
+ * ---- Commands ----------------------------------------------------------
+ *
+ * CGADDR_CMD_GET_INFO (do)
+ *	Takes nothing.  Answers CGADDR_A_VERSION (module version string),
+ *	CGADDR_A_GENL_VERSION, CGADDR_A_MAX_INSNS, CGADDR_A_BUDGET (the
+ *	instruction budget per run), CGADDR_A_ATTACH_TYPES (a nest of u32
+ *	CGADDR_A_ATTACH_TYPE, one per supported attach type).
+ *
+ * CGADDR_CMD_PROG_LOAD (do, admin)
+ *	Required: CGADDR_A_PROG_INSNS (the instructions, a multiple of 8
+ *	bytes), CGADDR_A_ATTACH_TYPE (the expected attach type: a program
+ *	can only be attached with that type, as natively).  Optional:
+ *	CGADDR_A_PROG_NAME (up to CGADDR_NAME_LEN - 1 characters),
+ *	CGADDR_A_PROG_LICENSE, CGADDR_A_PROG_FLAGS (CGADDR_PROG_F_*),
+ *	CGADDR_A_PROG_DATA (a nest of CGADDR_A_DATA entries, each a nest of
+ *	CGADDR_A_DATA_NAME, CGADDR_A_DATA_BYTES, CGADDR_A_DATA_FLAGS; the
+ *	n-th entry is global-data section n for BPF_PSEUDO_MAP_VALUE and
+ *	BPF_PSEUDO_MAP_IDX_VALUE loads).  The program is validated; on
+ *	success the answer is CGADDR_A_PROG_ID, else EINVAL (or E2BIG)
+ *	with the validator's message, e.g.
+ *	"insn 12: write to read-only ctx field 'family'".
+ *
+ * CGADDR_CMD_PROG_DEL (do, admin)
+ *	Required: CGADDR_A_PROG_ID.  ENOENT if there is no such program,
+ *	EBUSY if it is still attached somewhere (detach it first).
+ *
+ * CGADDR_CMD_PROG_GET (do with CGADDR_A_PROG_ID, or dump of all)
+ *	Answers per program: CGADDR_A_PROG_ID, CGADDR_A_PROG_NAME,
+ *	CGADDR_A_ATTACH_TYPE, CGADDR_A_PROG_INSN_CNT, CGADDR_A_PROG_LICENSE,
+ *	CGADDR_A_PROG_LOAD_TIME (ns since the epoch), CGADDR_A_PROG_ATTACH_CNT
+ *	(cgroups it is attached to) and CGADDR_A_PROG_STATS, a nest of u64
+ *	counters: CGADDR_A_STAT_RUNS, _ALLOWS, _DENIES, _REWRITES (runs
+ *	that changed the address or port), _FAULTS (runtime faults: out of
+ *	bounds, bad helper argument, ...), _BUDGET_ABORTS (runs that
+ *	exhausted the instruction budget; also counted as faults),
+ *	_RUN_TIME_NS (cumulative).
+ *
+ * CGADDR_CMD_ATTACH (do, admin)
+ *	Required: the cgroup, CGADDR_A_ATTACH_TYPE, CGADDR_A_PROG_ID.
+ *	Optional: CGADDR_A_ATTACH_FLAGS (BPF_F_ALLOW_OVERRIDE or
+ *	BPF_F_ALLOW_MULTI, plus BPF_F_REPLACE with CGADDR_A_REPLACE_PROG_ID).
+ *	The kernel's rules apply: EINVAL for a program whose expected attach
+ *	type differs, for OVERRIDE together with MULTI, for REPLACE without
+ *	MULTI or without a replace id, and for attaching the same program
+ *	twice with MULTI; EPERM when an ancestor's attachment forbids it or
+ *	when the flags differ from those already used in this cgroup; E2BIG
+ *	beyond CGADDR_MAX_PROGS programs; ENOENT for an unknown replace id.
+ *	Without MULTI, attaching replaces the cgroup's program.
+ *
+ * CGADDR_CMD_DETACH (do, admin)
+ *	Required: the cgroup, CGADDR_A_ATTACH_TYPE.  CGADDR_A_PROG_ID is
+ *	required when the cgroup's programs were attached with MULTI;
+ *	otherwise the single program is detached.  ENOENT when nothing
+ *	matches.
+ *
+ * CGADDR_CMD_QUERY (dump)
+ *	Optional: the cgroup (default: every cgroup with attachments),
+ *	CGADDR_A_ATTACH_TYPE (default: all types), CGADDR_A_QUERY_FLAGS
+ *	(CGADDR_QUERY_F_EFFECTIVE: the programs that run for the cgroup, in
+ *	order, instead of those attached to it).  One answer per cgroup and
+ *	attach type with programs: CGADDR_A_CGROUP_ID, CGADDR_A_CGROUP_PATH
+ *	(relative to the reader's cgroup namespace root), CGADDR_A_CGROUP_GONE
+ *	(flag: the cgroup was removed; its attachments are being released),
+ *	CGADDR_A_ATTACH_TYPE, CGADDR_A_ATTACH_FLAGS, CGADDR_A_PROG_IDS (a nest
+ *	of u32 CGADDR_A_PROG_ID in run order).
+ *
+ * CGADDR_CMD_TEST_RUN (do, admin)
+ *	Runs a loaded program once on a given context, outside any socket
+ *	call, for debugging programs and for conformance tests.
+ *	Required: CGADDR_A_PROG_ID, CGADDR_A_TEST_CTX (struct bpf_sock_addr,
+ *	72 bytes; the sk field is ignored).  Optional: CGADDR_A_TEST_SK
+ *	(struct bpf_sock, what ctx->sk shows; zeros otherwise).  Answers
+ *	CGADDR_A_TEST_RETVAL (u64, r0), CGADDR_A_TEST_CTX (the context after
+ *	the run), CGADDR_A_TEST_INSN_CNT (instructions executed),
+ *	CGADDR_A_TEST_FAULT (0, or the CGADDR_FAULT_* that ended the run)
+ *	and CGADDR_A_TEST_DURATION_NS.  Helpers that need a socket or the
+ *	calling task see the caller's; bind (64) fails with EINVAL.
+ */
+#ifndef _UAPI_CGADDR_H
+#define _UAPI_CGADDR_H
+
+#include <linux/types.h>
+
+#define CGADDR_GENL_NAME	"cgaddr"
+#define CGADDR_GENL_VERSION	1
+
+#define CGADDR_NAME_LEN		16	/* as BPF_OBJ_NAME_LEN */
+#define CGADDR_LICENSE_LEN	128
+#define CGADDR_MAX_PROGS	64	/* per cgroup and attach type */
+#define CGADDR_MAX_DATA		16	/* global-data sections per program */
+#define CGADDR_MAX_DATA_SIZE	(1 << 20)
+
+/* CGADDR_A_PROG_FLAGS */
+#define CGADDR_PROG_F_LARGE	(1U << 0)	/* allow 1M instructions, not 4096 */
+
+/* CGADDR_A_DATA_FLAGS */
+#define CGADDR_DATA_F_RDONLY	(1U << 0)	/* stores fault */
+
+/* CGADDR_A_QUERY_FLAGS */
+#define CGADDR_QUERY_F_EFFECTIVE (1U << 0)
+
+/* CGADDR_A_TEST_FAULT */
+enum cgaddr_fault {
+	CGADDR_FAULT_NONE,
+	CGADDR_FAULT_MEMORY,		/* access outside the program's regions */
+	CGADDR_FAULT_HELPER,		/* bad helper argument */
+	CGADDR_FAULT_BUDGET,		/* instruction budget exhausted */
+	CGADDR_FAULT_CALL_DEPTH,	/* BPF-to-BPF calls nested too deep */
+	CGADDR_FAULT_RETVAL,		/* return value out of the type's range */
+	__CGADDR_FAULT_MAX,
+};
+
+enum cgaddr_cmd {
+	CGADDR_CMD_UNSPEC,
+	CGADDR_CMD_GET_INFO,
+	CGADDR_CMD_PROG_LOAD,
+	CGADDR_CMD_PROG_DEL,
+	CGADDR_CMD_PROG_GET,
+	CGADDR_CMD_ATTACH,
+	CGADDR_CMD_DETACH,
+	CGADDR_CMD_QUERY,
+	CGADDR_CMD_TEST_RUN,
+	__CGADDR_CMD_MAX,
+};
+#define CGADDR_CMD_MAX (__CGADDR_CMD_MAX - 1)
+
+enum cgaddr_attr {
+	CGADDR_A_UNSPEC,
+	CGADDR_A_PAD,			/* alignment padding for u64 */
+	CGADDR_A_VERSION,		/* string */
+	CGADDR_A_GENL_VERSION,		/* u32 */
+	CGADDR_A_MAX_INSNS,		/* u32 */
+	CGADDR_A_BUDGET,		/* u32 */
+	CGADDR_A_ATTACH_TYPES,		/* nest of CGADDR_A_ATTACH_TYPE */
+
+	CGADDR_A_PROG_ID,		/* u32 */
+	CGADDR_A_PROG_INSNS,		/* binary: struct bpf_insn[] */
+	CGADDR_A_PROG_NAME,		/* string */
+	CGADDR_A_PROG_LICENSE,		/* string */
+	CGADDR_A_PROG_FLAGS,		/* u32: CGADDR_PROG_F_* */
+	CGADDR_A_PROG_DATA,		/* nest of CGADDR_A_DATA */
+	CGADDR_A_PROG_INSN_CNT,		/* u32 */
+	CGADDR_A_PROG_LOAD_TIME,	/* u64: ns since the epoch */
+	CGADDR_A_PROG_ATTACH_CNT,	/* u32 */
+	CGADDR_A_PROG_STATS,		/* nest of CGADDR_A_STAT_* */
+
+	CGADDR_A_DATA,			/* nest: one global-data section */
+	CGADDR_A_DATA_NAME,		/* string: ".rodata", ".data", ... */
+	CGADDR_A_DATA_BYTES,		/* binary */
+	CGADDR_A_DATA_FLAGS,		/* u32: CGADDR_DATA_F_* */
+
+	CGADDR_A_STAT_RUNS,		/* u64 */
+	CGADDR_A_STAT_ALLOWS,		/* u64 */
+	CGADDR_A_STAT_DENIES,		/* u64 */
+	CGADDR_A_STAT_REWRITES,		/* u64 */
+	CGADDR_A_STAT_FAULTS,		/* u64 */
+	CGADDR_A_STAT_BUDGET_ABORTS,	/* u64 */
+	CGADDR_A_STAT_RUN_TIME_NS,	/* u64 */
+
+	CGADDR_A_CGROUP_FD,		/* u32 */
+	CGADDR_A_CGROUP_ID,		/* u64 */
+	CGADDR_A_CGROUP_PATH,		/* string */
+	CGADDR_A_CGROUP_GONE,		/* flag */
+	CGADDR_A_ATTACH_TYPE,		/* u32: enum bpf_attach_type */
+	CGADDR_A_ATTACH_FLAGS,		/* u32: BPF_F_ALLOW_OVERRIDE, ... */
+	CGADDR_A_REPLACE_PROG_ID,	/* u32 */
+	CGADDR_A_QUERY_FLAGS,		/* u32: CGADDR_QUERY_F_* */
+	CGADDR_A_PROG_IDS,		/* nest of CGADDR_A_PROG_ID */
+
+	CGADDR_A_TEST_CTX,		/* binary: struct bpf_sock_addr */
+	CGADDR_A_TEST_SK,		/* binary: struct bpf_sock */
+	CGADDR_A_TEST_RETVAL,		/* u64 */
+	CGADDR_A_TEST_INSN_CNT,		/* u64 */
+	CGADDR_A_TEST_FAULT,		/* u32: enum cgaddr_fault */
+	CGADDR_A_TEST_DURATION_NS,	/* u64 */
+
+	__CGADDR_A_MAX,
+};
+#define CGADDR_A_MAX (__CGADDR_A_MAX - 1)
+
+#endif /* _UAPI_CGADDR_H */

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared by the module's files. */
+#ifndef CGADDR_H
+#define CGADDR_H
+
+#include <linux/types.h>
+
+#define CGADDR_VERSION "0.1.0"
+
+/* True while the load-time self-check runs; wrappers count their hits. */
+extern bool cgaddr_selftest_running;
+
+int cgaddr_hooks_installed(void);
+
+#endif /* CGADDR_H */

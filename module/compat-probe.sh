@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Probe the target kernel's headers for the API differences cgaddr cares
+# about and print the matching -DCGADDR_HAVE_* flags.  Probing features
+# rather than comparing versions keeps distribution backports working.
+#
+#   compat-probe.sh SRCTREE OBJTREE
+
+src=$1
+obj=${2:-$1}
+
+# has PATTERN FILE...: grep each candidate header under both trees.
+has() {
+	pat=$1
+	shift
+	for f in "$@"; do
+		for t in "$src" "$obj"; do
+			[ -r "$t/$f" ] && grep -Eq "$pat" "$t/$f" && return 0
+		done
+	done
+	return 1
+}
+
+flag() { printf ' -DCGADDR_HAVE_%s' "$1"; }
+
+# 5.11 passes struct ftrace_regs to ftrace callbacks instead of pt_regs.
+for t in "$src" "$obj"; do
+	grep -A1 'typedef void (\*ftrace_func_t)' "$t/include/linux/ftrace.h" 2>/dev/null
+done | grep -q 'struct ftrace_regs' && flag FTRACE_REGS
+has 'ftrace_regs_set_instruction_pointer' include/linux/ftrace.h \
+	arch/x86/include/asm/ftrace.h && flag FTRACE_REGS_SET_IP
+has 'define ftrace_instruction_pointer_set' arch/x86/include/asm/ftrace.h \
+	include/linux/ftrace.h && flag FTRACE_INSTRUCTION_POINTER_SET
+# 5.11 inverted the recursion flag: RECURSION asks ftrace for protection,
+# RECURSION_SAFE (before) promised the callback needs none.
+has 'FTRACE_OPS_FL_RECURSION_SAFE' include/linux/ftrace.h && flag FTRACE_RECURSION_SAFE
+# 6.19 passes struct sockaddr_unsized to the bind/connect operations.
+has 'sockaddr_unsized' include/net/inet_common.h && flag SOCKADDR_UNSIZED
+# exported NAME: the target kernel exports NAME to modules.
+exported() { grep -q "	$1	" "$obj/Module.symvers" 2>/dev/null; }
+
+# 5.17 exported ftrace_free_filter; before, a module cannot free its
+# ops' filter hash.
+exported ftrace_free_filter && flag FTRACE_FREE_FILTER
+exit 0

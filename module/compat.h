@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where kernel API differences live.  Force-included into
+ * every module object (see Kbuild).  CGADDR_HAVE_* flags come from
+ * compat-probe.sh, which greps the target kernel's headers; CONFIG_* from
+ * the target's configuration.  Core code uses only the names defined here.
+ *
+ * The VM sources (vm_*.c) are also built for the host, where __KERNEL__ is
+ * not defined and none of this applies.
+ */
+#ifndef CGADDR_COMPAT_H
+#define CGADDR_COMPAT_H
+
+#ifdef __KERNEL__
+
+/* Every message of the module starts with its name. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/version.h>
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+
+#if !defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) && !defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+#error "cgaddr needs CONFIG_DYNAMIC_FTRACE_WITH_REGS or _WITH_ARGS to redirect functions"
+#endif
+#ifndef CONFIG_KPROBES
+#error "cgaddr needs CONFIG_KPROBES to find the address of unexported functions"
+#endif
+
+/* ---- ftrace function redirection ------------------------------------- */
+
+#ifdef CGADDR_HAVE_FTRACE_REGS
+typedef struct ftrace_regs cgaddr_ftrace_regs_t;
+#else
+typedef struct pt_regs cgaddr_ftrace_regs_t;
+#endif
+
+/* Make the traced function return into @ip instead of running its body. */
+static __always_inline void cgaddr_ftrace_redirect(cgaddr_ftrace_regs_t *regs,
+						   unsigned long ip)
+{
+#if defined(CGADDR_HAVE_FTRACE_REGS_SET_IP)
+	ftrace_regs_set_instruction_pointer(regs, ip);
+#elif defined(CGADDR_HAVE_FTRACE_INSTRUCTION_POINTER_SET)
+	ftrace_instruction_pointer_set(regs, ip);
+#elif defined(CGADDR_HAVE_FTRACE_REGS)
+	ftrace_get_regs(regs)->ip = ip;
+#else
+	regs->ip = ip;
+#endif
+}
+
+/*
+ * The thunk cannot recurse (it calls nothing traceable), so ask ftrace for
+ * no recursion protection: before 5.11 by promising RECURSION_SAFE, after
+ * by leaving FTRACE_OPS_FL_RECURSION clear.
+ */
+#ifdef CGADDR_HAVE_FTRACE_RECURSION_SAFE
+#define CGADDR_FTRACE_OPS_FLAGS \
+	(FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION_SAFE)
+#else
+#define CGADDR_FTRACE_OPS_FLAGS (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY)
+#endif
+
+/* Release the filter of an unregistered ops. */
+static inline void cgaddr_ftrace_free_filter(struct ftrace_ops *ops)
+{
+#ifdef CGADDR_HAVE_FTRACE_FREE_FILTER
+	ftrace_free_filter(ops);
+#else
+	/*
+	 * Not exported before 5.17: empty the filter; its small, now empty
+	 * hash table stays allocated.
+	 */
+	ftrace_set_filter(ops, NULL, 0, 1);
+#endif
+}
+
+/*
+ * Wait for every task that may have been redirected into a wrapper (or be
+ * returning from one) to leave module text.  Tasks RCU waits for a
+ * voluntary context switch of every task, which covers preemption at any
+ * instruction of a wrapper's prologue or epilogue.
+ */
+static inline void cgaddr_sync_tasks(void)
+{
+#ifdef CONFIG_TASKS_RCU
+	synchronize_rcu_tasks();
+#else
+	synchronize_rcu();
+#endif
+}
+
+/* ---- socket address types ------------------------------------------- */
+
+/* 6.19 made the protocol bind/connect operations take sockaddr_unsized. */
+#ifdef CGADDR_HAVE_SOCKADDR_UNSIZED
+typedef struct sockaddr_unsized cgaddr_sockaddr_t;
+#else
+typedef struct sockaddr cgaddr_sockaddr_t;
+#endif
+
+/* ---- the cgroup a socket belongs to ---------------------------------- */
+
+#include <linux/cgroup.h>
+#include <net/sock.h>
+
+/*
+ * Natively, sock_addr programs run for the cgroup v2 of the task that
+ * created the socket, recorded in sk_cgrp_data.  Without
+ * CONFIG_SOCK_CGROUP_DATA the socket records nothing: fall back to the
+ * calling task's cgroup (documented in the README).
+ */
+static inline struct cgroup *cgaddr_sock_cgroup(const struct sock *sk)
+{
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	return sock_cgroup_ptr((struct sock_cgroup_data *)&sk->sk_cgrp_data);
+#else
+	return task_dfl_cgroup(current);
+#endif
+}
+
+#endif /* __KERNEL__ */
+#endif /* CGADDR_COMPAT_H */

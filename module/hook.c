@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic install and removal of the hook table.
+ *
+ * A hook is an ftrace_ops with IPMODIFY on one function: its thunk sends
+ * callers to the wrapper, unless the call comes from cgaddr itself (the
+ * wrapper calling the original), which the thunk recognises by the return
+ * address.  Only one IPMODIFY user may own a function, so a livepatch on
+ * the same function makes installation fail with a clear message.
+ */
+
+#include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "hook.h"
+
+struct srcu_struct cgaddr_hook_srcu;
+
+struct cgaddr_hook cgaddr_hooks[CGADDR_HOOK_COUNT] = {
+	[CGADDR_HOOK_SELFTEST] = {
+		.symbol = "cgaddr_selftest_target",
+		.wrapper = cgaddr_selftest_wrapper,
+	},
+	[CGADDR_HOOK_INET_BIND] = {
+		.symbol = "inet_bind",
+		.wrapper = cgaddr_wrap_inet_bind,
+	},
+	[CGADDR_HOOK_INET6_BIND] = {
+		.symbol = "inet6_bind",
+		.wrapper = cgaddr_wrap_inet6_bind,
+		.optional = true,
+	},
+};
+
+static void notrace cgaddr_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *ops,
+					cgaddr_ftrace_regs_t *regs)
+{
+	struct cgaddr_hook *hook = container_of(ops, struct cgaddr_hook, ops);
+
+	if (!READ_ONCE(hook->active) || within_module(parent_ip, THIS_MODULE))
+		return;
+	cgaddr_ftrace_redirect(regs, (unsigned long)hook->wrapper);
+}
+
+/*
+ * The function's entry address, found the way kprobes finds it (which
+ * works for unexported functions without kallsyms_lookup_name).  Kprobes
+ * report the address after an IBT landing pad; the callable entry is the
+ * landing pad itself.
+ */
+static unsigned long cgaddr_symbol_address(const char *symbol)
+{
+	struct kprobe kp = { .symbol_name = symbol };
+	unsigned long addr;
+	u32 insn;
+
+	if (register_kprobe(&kp) < 0)
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	if (addr && !copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
+	    insn == 0xfa1e0ff3 /* endbr64 */)
+		addr -= 4;
+	return addr;
+}
+
+static int cgaddr_hook_install(struct cgaddr_hook *hook)
+{
+	int err;
+
+	hook->target = cgaddr_symbol_address(hook->symbol);
+	hook->ops.func = cgaddr_ftrace_thunk;
+	hook->ops.flags = CGADDR_FTRACE_OPS_FLAGS;
+
+	err = ftrace_set_filter(&hook->ops, (unsigned char *)hook->symbol,
+				strlen(hook->symbol), 0);
+	if (err) {
+		pr_err("cannot trace %s (%d): is it inlined or notrace on this kernel?\n",
+		       hook->symbol, err);
+		return err;
+	}
+	err = register_ftrace_function(&hook->ops);
+	if (err) {
+		if (err == -EBUSY)
+			pr_err("%s is already redirected by another ftrace IPMODIFY user (a livepatch?); unload it first\n",
+			       hook->symbol);
+		else
+			pr_err("cannot hook %s (%d)\n", hook->symbol, err);
+		cgaddr_ftrace_free_filter(&hook->ops);
+		return err;
+	}
+	hook->installed = true;
+	return 0;
+}
+
+static void cgaddr_hook_uninstall(struct cgaddr_hook *hook)
+{
+	if (!hook->installed)
+		return;
+	WRITE_ONCE(hook->active, false);
+	unregister_ftrace_function(&hook->ops);
+	cgaddr_ftrace_free_filter(&hook->ops);
+	hook->installed = false;
+}
+
+void cgaddr_hook_set_active(enum cgaddr_hook_id id, bool active)
+{
+	WRITE_ONCE(cgaddr_hooks[id].active, active);
+}
+
+/*
+ * Wait until no task can be inside (or about to enter, or returning from)
+ * a wrapper.  Order matters: first tasks that were redirected but have not
+ * yet entered the SRCU section, then the SRCU readers (which may sleep in
+ * the original function for a long time), then the wrappers' epilogues.
+ */
+static void cgaddr_hooks_quiesce(void)
+{
+	cgaddr_sync_tasks();
+	synchronize_srcu(&cgaddr_hook_srcu);
+	cgaddr_sync_tasks();
+}
+
+void cgaddr_hooks_remove(void)
+{
+	int i;
+
+	for (i = CGADDR_HOOK_COUNT - 1; i >= 0; i--)
+		cgaddr_hook_uninstall(&cgaddr_hooks[i]);
+	cgaddr_hooks_quiesce();
+	cleanup_srcu_struct(&cgaddr_hook_srcu);
+}
+
+int cgaddr_hooks_install(void)
+{
+	int i, err;
+
+	err = init_srcu_struct(&cgaddr_hook_srcu);
+	if (err)
+		return err;
+	for (i = 0; i < CGADDR_HOOK_COUNT; i++) {
+		struct cgaddr_hook *hook = &cgaddr_hooks[i];
+
+		err = cgaddr_hook_install(hook);
+		if (err && hook->optional && err != -EBUSY) {
+			pr_info("%s not hooked; its programs will not run\n",
+				hook->symbol);
+			continue;
+		}
+		if (err)
+			goto fail;
+	}
+	return 0;
+fail:
+	cgaddr_hooks_remove();
+	return err;
+}

@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch stock Debian kernels (image, modules and the headers needed to
+# build an out-of-tree module) into a cache outside the repository.
+#
+#   scripts/kernels.sh [VER...]        fetch and unpack (default: 6.1)
+#   scripts/kernels.sh --all           fetch the whole matrix
+#   scripts/kernels.sh --dir VER       print the unpacked directory of VER
+#   scripts/kernels.sh --list          print the matrix
+#
+# Nothing is installed system-wide: packages come from `apt-get download`
+# with a private apt configuration and are unpacked with `dpkg -x`.  The
+# mirror is read from the system's own apt sources, so this file names no
+# archive host.
+#
+# Layout of $CACHE/kernels/VER/ after a successful fetch:
+#   root/      the unpacked packages
+#   vmlinuz    symlink to the kernel image
+#   modules    symlink to lib/modules/KREL
+#   build      symlink to the headers tree to pass as make -C
+#   krel       the kernel release string (uname -r)
+#   make-args  extra make arguments this kernel's headers need
+#   ready      stamp written last
+set -euo pipefail
+
+MATRIX="6.1 5.10 6.12 7.2"
+CACHE=${CGADDR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cgaddr}
+APTDIR=$CACHE/apt
+
+die() { echo "kernels.sh: $*" >&2; exit 1; }
+say() { [ -n "${QUIET:-}" ] || echo "kernels.sh: $*" >&2; }
+
+# Print the first URI of the system's sources that serves SUITE_KIND
+# ("main" archive or "security").
+system_mirror() {
+	local kind=$1 f line uri suites
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		# deb822: blank-line separated stanzas.
+		awk -v kind="$kind" '
+			BEGIN { RS=""; FS="\n" }
+			{
+				uri=""; suites=""; types=""
+				for (i = 1; i <= NF; i++) {
+					if ($i ~ /^URIs:/)   { uri = $i;    sub(/^URIs:[ \t]*/, "", uri); sub(/[ \t].*/, "", uri) }
+					if ($i ~ /^Suites:/) { suites = $i }
+					if ($i ~ /^Types:/)  { types = $i }
+				}
+				if (types !~ /deb( |$)/ && types !~ /deb$/) next
+				if (uri == "") next
+				if (kind == "security" && suites ~ /-security/) { print uri; exit }
+				if (kind == "main" && suites !~ /-security/ && uri ~ /debian\/?$/) { print uri; exit }
+			}' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		while read -r line; do
+			case "$line" in deb\ *) ;; *) continue ;; esac
+			line=${line#deb }
+			line=$(echo "$line" | sed 's/\[[^]]*\] *//')
+			uri=${line%% *}; suites=${line#* }; suites=${suites%% *}
+			if [ "$kind" = security ]; then
+				case "$suites" in *-security*) echo "$uri"; return ;; esac
+			else
+				case "$suites" in *-security*) ;; *) echo "$uri"; return ;; esac
+			fi
+		done < "$f"
+	done
+}
+
+APT_OPTS=()
+apt_setup() {
+	local main sec keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	main=$(system_mirror main | head -n1)
+	sec=$(system_mirror security | head -n1)
+	[ -n "$main" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}"
+	[ -n "$sec" ] || sec=${main%/debian}/debian-security
+	mkdir -p "$APTDIR"/{lists/partial,archives/partial,etc}
+	{
+		for s in bookworm bookworm-updates bookworm-backports bullseye sid; do
+			echo "deb [signed-by=$keyring] $main $s main"
+		done
+		for s in bookworm-security bullseye-security; do
+			echo "deb [signed-by=$keyring] $sec $s main"
+		done
+	} > "$APTDIR/etc/sources.list.new"
+	APT_OPTS=(-o "Dir::Etc::SourceList=$APTDIR/etc/sources.list"
+		  -o Dir::Etc::SourceParts=/dev/null
+		  -o "Dir::State::Lists=$APTDIR/lists"
+		  -o "Dir::State::status=/dev/null"
+		  -o "Dir::Cache::Archives=$APTDIR/archives"
+		  -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+		  -o Debug::NoLocking=1 -o APT::Get::AllowUnauthenticated=false
+		  -o APT::Sandbox::User=root -o Acquire::Retries=3)
+	# Refresh the indexes at most once a day, or when the sources changed.
+	if ! cmp -s "$APTDIR/etc/sources.list.new" "$APTDIR/etc/sources.list" ||
+	   [ -z "$(find "$APTDIR/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n1)" ]; then
+		mv "$APTDIR/etc/sources.list.new" "$APTDIR/etc/sources.list"
+		say "updating package indexes"
+		apt-get "${APT_OPTS[@]}" -qq update >/dev/null 2>"$APTDIR/update.log" ||
+			die "apt-get update failed (see $APTDIR/update.log)"
+	fi
+	rm -f "$APTDIR/etc/sources.list.new"
+}
+
+# Highest version of PKG whose upstream part starts with PREFIX.
+best_version() {
+	local pkg=$1 prefix=$2
+	apt-cache "${APT_OPTS[@]}" show "$pkg" 2>/dev/null |
+		sed -n 's/^Version: //p' |
+		{ if [ -n "$prefix" ]; then grep -E "^${prefix//./\\.}([.~+-]|$)"; else cat; fi; } |
+		sort -V | tail -n1
+}
+
+# Print "pkg=version" for PKG=VERSION and, recursively, the kernel
+# packages it depends on (image, binary, modules, headers, kbuild).
+resolve() {
+	local pv=$1 pkg=${1%%=*} ver=${1#*=} deps d name dver
+	echo "$pv"
+	deps=$(apt-cache "${APT_OPTS[@]}" show "$pkg=$ver" 2>/dev/null |
+		sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n')
+	while read -r d; do
+		d=${d%%|*}
+		name=$(echo "$d" | awk '{print $1}')
+		case "$name" in
+		linux-image-*|linux-binary-*|linux-modules-*|linux-headers-*|linux-kbuild-*) ;;
+		*) continue ;;
+		esac
+		case "$name" in *-unsigned) continue ;; esac
+		dver=$(echo "$d" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
+		[ -n "$dver" ] || dver=$(apt-cache "${APT_OPTS[@]}" policy "$name" |
+			sed -n 's/^ *Candidate: //p')
+		[ -n "$dver" ] && [ "$dver" != "(none)" ] || die "cannot resolve $name"
+		resolve "$name=$dver"
+	done <<< "$deps"
+}
+
+fix_headers() {
+	local root=$1 krel=$2 f
+	# The headers' makefiles name /usr/src/... and /usr/lib/linux-kbuild-...
+	# absolutely; point them at the unpacked tree.
+	grep -rlE '(/usr/src/|/usr/lib/linux-kbuild)' --include=Makefile \
+		"$root/usr/src" 2>/dev/null | while read -r f; do
+		sed -i -e "s|\([^/a-z]\)/usr/src/|\1$root/usr/src/|g" \
+		       -e "s|^/usr/src/|$root/usr/src/|" \
+		       -e "s|\([^/a-z]\)/usr/lib/linux-kbuild|\1$root/usr/lib/linux-kbuild|g" "$f"
+	done
+	# Absolute symlinks (scripts, tools) as well.
+	find "$root/usr/src" -maxdepth 2 -type l | while read -r f; do
+		local t
+		t=$(readlink "$f")
+		case "$t" in /*) ln -sfn "$root$t" "$f" ;; esac
+	done
+}
+
+# Extra make arguments each kernel's headers need with Debian 12's tools.
+make_args_for() {
+	local build=$1 args=() gccver
+	gccver=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)[0-9][0-9][0-9][0-9]$/\1/p' "$build/.config" 2>/dev/null || true)
+	[ -n "$gccver" ] && [ "$gccver" != 12 ] && args+=(CC=gcc-12)
+	# Module BTF would need pahole of a matching version; cgaddr does not use it.
+	[ -e "$build/vmlinux" ] && args+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
+	grep -q '^CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=y' "$build/.config" 2>/dev/null &&
+		! echo 'int x;' | gcc-12 -fmin-function-alignment=16 -x c -c -o /dev/null - 2>/dev/null &&
+		args+=(CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=)
+	# Attributes the headers' compiler knew and gcc-12 does not
+	# (counted_by, ...) are only warnings; keep the build log readable.
+	[ ${#args[@]} -gt 0 ] && [ "${args[0]}" = CC=gcc-12 ] &&
+		grep -q '^CONFIG_CC_HAS_COUNTED_BY=y' "$build/.config" 2>/dev/null &&
+		args+=(KCFLAGS=-Wno-attributes)
+	echo "${args[*]}"
+}
+
+# Kbuild's host binaries (modpost, objtool, genksyms, ...) must run here.
+# Sid's are linked against a newer glibc than Debian 12's: run those with
+# sid's own libc6, unpacked beside them, through its dynamic loader.
+fix_kbuild_binaries() {
+	local dir=$1 build=$2 ver=$3 f bad=()
+	while read -r f; do
+		head -c 4 "$f" | grep -q ELF || continue
+		ldd "$f" 2>&1 | grep -q 'not found' && bad+=("$f")
+	done < <(find -L "$build/scripts" "$build/tools" -type f -perm -u+x 2>/dev/null)
+	[ ${#bad[@]} -gt 0 ] || return 0
+	say "$ver: ${#bad[@]} kbuild binaries need a newer glibc; using sid's libc6 for them"
+	local glibc=$dir/glibc libdir loader deb
+	rm -rf "$glibc"; mkdir -p "$glibc/debs"
+	(cd "$glibc/debs" && apt-get "${APT_OPTS[@]}" -qq download "libc6=$(best_version libc6 '')" >/dev/null) ||
+		die "$ver: cannot download libc6"
+	for deb in "$glibc"/debs/*.deb; do dpkg -x "$deb" "$glibc"; done
+	rm -rf "$glibc/debs"
+	loader=$(find "$glibc" -name 'ld-linux-x86-64.so.2' | head -n1)
+	[ -n "$loader" ] || die "$ver: no dynamic loader in libc6"
+	libdir=$(dirname "$(find "$glibc" -name 'libc.so.6' | head -n1)")
+	for f in "${bad[@]}"; do
+		f=$(readlink -f "$f")
+		mv "$f" "$f.bin"
+		printf '#!/bin/sh\nexec %s --library-path %s:/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu %s "$@"\n' \
+			"$loader" "$libdir" "$f.bin" > "$f"
+		chmod +x "$f"
+	done
+	for f in "${bad[@]}"; do
+		! "$f" --version 2>&1 | grep -q 'GLIBC_' || die "$ver: $f still cannot run"
+	done
+}
+
+fetch() {
+	local ver=$1 dir=$CACHE/kernels/$1 iver pkgs deb root krel build
+	if [ -f "$dir/ready" ]; then
+		[ -n "${VERBOSE:-}" ] && say "$ver: cached in $dir"
+		return 0
+	fi
+	[ ${#APT_OPTS[@]} -gt 0 ] || apt_setup
+	iver=$(best_version linux-image-amd64 "$ver")
+	[ -n "$iver" ] || die "$ver: no linux-image-amd64 of that version in bookworm, bookworm-backports, bullseye or sid"
+	say "$ver: linux-image-amd64 $iver"
+	pkgs=$( { resolve "linux-image-amd64=$iver"; resolve "linux-headers-amd64=$(best_version linux-headers-amd64 "$ver")"; } |
+		grep -v '^linux-\(image\|headers\)-amd64=' | sort -u)
+	rm -rf "$dir"; mkdir -p "$dir/debs"
+	(cd "$dir/debs" && apt-get "${APT_OPTS[@]}" -qq download $pkgs >/dev/null) ||
+		die "$ver: download failed: $pkgs"
+	root=$dir/root
+	mkdir -p "$root"
+	for deb in "$dir"/debs/*.deb; do
+		dpkg -x "$deb" "$root"
+	done
+	rm -rf "$dir/debs"
+	krel=$(find "$root/lib/modules" "$root/usr/lib/modules" -mindepth 1 -maxdepth 1 \
+		-type d -printf '%f\n' 2>/dev/null | head -n1 || true)
+	[ -n "$krel" ] || die "$ver: no modules directory in the packages"
+	echo "$krel" > "$dir/krel"
+	if [ -e "$root/boot/vmlinuz-$krel" ]; then
+		ln -sfn "root/boot/vmlinuz-$krel" "$dir/vmlinuz"
+	elif [ -e "$root/usr/lib/modules/$krel/vmlinuz" ]; then
+		ln -sfn "root/usr/lib/modules/$krel/vmlinuz" "$dir/vmlinuz"
+	else
+		die "$ver: no kernel image found"
+	fi
+	if [ -d "$root/lib/modules/$krel" ]; then
+		ln -sfn "root/lib/modules/$krel" "$dir/modules"
+	else
+		ln -sfn "root/usr/lib/modules/$krel" "$dir/modules"
+	fi
+	build=$root/usr/src/linux-headers-$krel
+	[ -f "$build/Makefile" ] || die "$ver: no headers tree at $build"
+	ln -sfn "root/usr/src/linux-headers-$krel" "$dir/build"
+	fix_headers "$root" "$krel"
+	fix_kbuild_binaries "$dir" "$build" "$ver"
+	make_args_for "$build" > "$dir/make-args"
+	date -u +%FT%TZ > "$dir/ready"
+	say "$ver: $krel ready in $dir"
+}
+
+case "${1:-}" in
+--list) echo "$MATRIX"; exit 0 ;;
+--dir) [ -n "${2:-}" ] || die "usage: $0 --dir VER"; echo "$CACHE/kernels/$2"; exit 0 ;;
+--all) set -- $MATRIX ;;
+-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+"") set -- 6.1 ;;
+esac
+
+for v in "$@"; do
+	case " $MATRIX " in *" $v "*) ;; *) die "unknown kernel '$v' (matrix: $MATRIX)" ;; esac
+	fetch "$v"
+done
