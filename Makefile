@@ -60,6 +60,8 @@ module:
 # ---- userspace -----------------------------------------------------------
 
 -include tools/tools.mk
+-include tests/progs/progs.mk
+-include tests/tools/tools-test.mk
 -include tests/vm/vm.mk
 -include tests/guest/guest.mk
 

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# BPF programs for the tests, compiled from C with Debian's clang into
+# build/progs/NAME.o (in the QEMU guest: /progs/NAME.o).
+
+PROGS_DIR := $(BUILD)/progs
+PROGS_SRCS := $(wildcard tests/progs/*.c)
+PROGS_OBJS := $(patsubst tests/progs/%.c,$(PROGS_DIR)/%.o,$(PROGS_SRCS))
+BPF_CLANG ?= clang
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell gcc -dumpmachine)
+
+$(PROGS_DIR)/%.o: tests/progs/%.c
+	@mkdir -p $(PROGS_DIR)
+	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+.PHONY: progs
+progs: $(PROGS_OBJS)
+
+tools: $(PROGS_OBJS)

@@ -1,0 +1,671 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tests of the cgaddr CLI, run by `make check-tools` (part of
+# `make check-host`), which builds what they use first.
+#
+#   tests/tools/run-tests.sh [PATTERN]
+#
+# Prints "PASS name" or "FAIL name" (with the case's output) per case and
+# ends with "N passed, M failed"; exits non-zero on any failure.  No module
+# is needed: the loader is checked through `cgaddr prog dump`, and commands
+# that talk to the module run against tests/tools/fakenl.so, an in-process
+# stand-in for it (LD_PRELOAD).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+filter=${1:-}
+
+B=$top/build
+CLI=$B/host/cgaddr			# the real build
+ASAN=$B/tools-test/cgaddr-asan		# the same, with ASan and UBSan
+FAKE=$B/tools-test/fakenl.so
+JSONCK=$B/tools-test/jsoncheck
+FUZZ=$B/tools-test/fuzz-obj
+PROGS=$B/progs
+OBJS=$B/tools-test/objs
+BPF_INC=-I/usr/include/$(gcc -dumpmachine)
+
+export ASAN_OPTIONS=detect_leaks=1:exitcode=99:verify_asan_link_order=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=98
+unset CGADDR_DEBUG
+
+for f in "$CLI" "$ASAN" "$FAKE" "$JSONCK" "$FUZZ" "$PROGS/calls.o" "$OBJS/multi.o"; do
+	[ -e "$f" ] || { echo "run-tests: $f is missing: run make check-tools" >&2; exit 2; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/cgaddr-tools.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# ---- helpers (run inside a case's subshell) -----------------------------------
+
+fail() {
+	echo "FAILED: $*"
+	exit 1
+}
+
+# run CMD [ARG]...: sets rc, OUT (stdout) and ERR (stderr); a crash or a
+# sanitizer report fails the case.
+run() {
+	"$@" >"$W/out" 2>"$W/err"
+	rc=$?
+	OUT=$(cat "$W/out")
+	ERR=$(cat "$W/err")
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/err"; then
+		fail "$*: sanitizer report:
+$ERR"
+	fi
+	[ "$rc" -lt 98 ] || fail "$*: crashed or sanitizer exit ($rc): $ERR"
+}
+
+# ok CMD [ARG]...: must succeed without a word on stderr.
+ok() {
+	run "$@"
+	[ "$rc" = 0 ] || fail "$*: exit $rc: $ERR"
+	[ -z "$ERR" ] || fail "$*: unexpected stderr: $ERR"
+}
+
+# bad TEXT CMD [ARG]...: must exit 1, say TEXT on stderr, print nothing.
+bad() {
+	local text=$1
+	shift
+	run "$@"
+	[ "$rc" = 1 ] || fail "$*: exit $rc, expected 1 (stderr: $ERR)"
+	grep -qF -- "$text" <<<"$ERR" || fail "$*: stderr lacks '$text': $ERR"
+	[ -z "$OUT" ] || fail "$*: unexpected stdout: $OUT"
+}
+
+# has TEXT: the last stdout contains TEXT (a line, fixed string).
+has() {
+	grep -qF -- "$1" <<<"$OUT" || fail "output lacks '$1':
+$OUT"
+}
+
+# json PATH: the value at PATH of the last stdout, which must be valid JSON.
+json() {
+	"$JSONCK" "$1" <"$W/out" || fail "no valid JSON value at $1 in: $OUT"
+}
+
+expect() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+}
+
+# Symbol value or size (bytes) of SYM in an object.
+sym_value() {
+	local v
+	v=$(llvm-readelf -s "$1" 2>/dev/null | awk -v s="$2" '$8 == s { print $2; exit }')
+	echo $((16#${v:-0}))
+}
+sym_size() {
+	llvm-readelf -s "$1" 2>/dev/null | awk -v s="$2" '$8 == s { print $3; exit }'
+}
+
+# The instructions of the last text dump as "INDEX CODE SRC OFF IMM" lines.
+insns() {
+	awk '$1 ~ /^[0-9]+:$/ && $10 == "code" {
+		sub(":", "", $1); print $1, $11, $15, $17, $19 }' <<<"$OUT"
+}
+
+# fake: the commands that follow talk to a fresh stand-in module.
+fake() {
+	mkdir -p "$W/cg/a/b" "$W/cg/c"
+	export LD_PRELOAD=$FAKE CGADDR_FAKE_STATE=$W/state CGADDR_FAKE_LOG=$W/log
+	export CGADDR_FAKE_CGROOT=$W/cg
+	: >"$W/log"
+}
+
+logged() {
+	grep -qF -- "$1" "$W/log" || fail "the module did not get '$1'; it got:
+$(cat "$W/log")"
+}
+
+# ---- the loader, through prog dump -------------------------------------------
+
+case_dump_all_progs() {
+	local o
+	for o in "$PROGS"/*.o "$OBJS"/multi.o "$OBJS"/funcptr.o; do
+		ok "$ASAN" prog dump "$o"
+		has "program "
+		ok "$ASAN" -j prog dump "$o"
+		json . >/dev/null
+		ok "$ASAN" prog load "$o" --dry-run
+		ok "$ASAN" -p prog load --dry-run "$o"
+		json .0.insn_cnt >/dev/null
+	done
+}
+
+case_dump_demo() {
+	ok "$ASAN" -j prog dump "$PROGS/bind4_demo.o"
+	expect "$(json .0.name)" bind4_demo "name"
+	expect "$(json .0.type)" bind4 "type"
+	expect "$(json .0.attach_type)" 8 "attach type"
+	expect "$(json .0.license)" GPL "license"
+	expect "$(json .0.data)" "[]" "data"
+	expect "$(json .0.insns.0.hex)" "$(llvm-objdump -d "$PROGS/bind4_demo.o" |
+		awk '/^ +0:/ { print $2 $3 $4 $5 $6 $7 $8 $9 }')" "first instruction"
+}
+
+# calls4 calls str_len, then pick_port, which calls add_runs: they are
+# appended in that order and every call lands on the start of one.
+case_dump_subprograms() {
+	local o=$PROGS/calls.o main s p a want targets
+	main=$(( $(sym_size "$o" calls4) / 8 ))
+	s=$(( $(sym_size "$o" str_len) / 8 ))
+	p=$(( $(sym_size "$o" pick_port) / 8 ))
+	a=$(( $(sym_size "$o" add_runs) / 8 ))
+	ok "$ASAN" prog dump "$o"
+	has "insns    $((main + s + p + a))"
+	want="$main $((main + s)) $((main + s + p))"
+	targets=$(insns | awk '$2 == "0x85" && $3 == 1 { print $1 + $5 + 1 }' | sort -n | uniq |
+		xargs)
+	expect "$targets" "$want" "call targets"
+	# each target follows an exit
+	for t in $targets; do
+		insns | awk -v t=$((t - 1)) '$1 == t && $2 == "0x95" { f = 1 } END { exit !f }' ||
+			fail "instruction before call target $t is not an exit"
+	done
+}
+
+case_dump_global_data() {
+	local o=$PROGS/calls.o off
+	ok "$ASAN" -j prog dump "$o"
+	expect "$(json .0.data.0.name):$(json .0.data.0.size):$(json .0.data.0.rdonly)" \
+		.bss:4:false "data 0"
+	expect "$(json .0.data.1.name):$(json .0.data.1.size):$(json .0.data.1.rdonly)" \
+		.rodata.str1.1:7:true "data 1"
+	expect "$(json .0.data.1.bytes)" 63676164647200 "the string literal"
+	expect "$(json .0.data.2.name):$(json .0.data.2.size):$(json .0.data.2.rdonly)" \
+		.rodata:8:true "data 2"
+	expect "$(json .0.data.3.name):$(json .0.data.3.size):$(json .0.data.3.bytes)" \
+		.data:4:64000000 "data 3"
+	expect "$(json .0.data.0.bytes)" 00000000 ".bss is zeros"
+	ok "$ASAN" prog dump "$o"
+	# every 64-bit load of global data: src 2, a valid index, an offset inside
+	insns | awk '$2 == "0x18" && $3 == 2 { idx = $5; getline; print idx, $5 }' >"$W/ld"
+	[ "$(wc -l <"$W/ld")" -ge 5 ] || fail "too few global-data loads: $(cat "$W/ld")"
+	while read -r idx off; do
+		case "$idx" in 0|1|2|3) ;; *) fail "data index $idx" ;; esac
+		[ "$off" -ge 0 ] && [ "$off" -lt 8 ] || fail "offset $off"
+	done <"$W/ld"
+	off=$(sym_value "$o" new_addr)
+	grep -qx "2 $off" "$W/ld" || fail "no load of new_addr (.rodata+$off): $(cat "$W/ld")"
+	grep -qx "1 0" "$W/ld" || fail "no load of the string literal"
+}
+
+case_dump_without_btf() {
+	clang -O2 -target bpf $BPF_INC -c tests/progs/calls.c -o "$W/nobtf.o" ||
+		fail "clang failed"
+	llvm-readelf -S "$W/nobtf.o" | grep -q '\.BTF' && fail "the object has BTF"
+	ok "$ASAN" -j prog dump "$W/nobtf.o"
+	cp "$W/out" "$W/nobtf.json"
+	ok "$ASAN" -j prog dump "$PROGS/calls.o"
+	sed 's/"[^"]*\.o"//' "$W/out" | cmp -s - "$W/nobtf.json" ||
+		fail "BTF-less and BTF-ful objects give different programs"
+}
+
+# Without function symbols a program section is one program, named after it.
+case_dump_stripped() {
+	llvm-objcopy --strip-all "$PROGS/deny.o" "$W/stripped.o" || fail "objcopy failed"
+	llvm-readelf -s "$W/stripped.o" | grep -q deny4 && fail "deny4 is still there"
+	ok "$ASAN" -j prog dump "$W/stripped.o"
+	expect "$(json .0.name) $(json .0.type) $(json .1.name) $(json .1.type)" \
+		"bind4 bind4 bind6 bind6" "programs of a stripped object"
+	expect "$(json .0.insn_cnt)" 2 "instructions"
+}
+
+case_dump_many_programs() {
+	local o=$OBJS/multi.o
+	ok "$ASAN" -j prog dump "$o"
+	expect "$(json .0.name) $(json .1.name) $(json .2.name)" \
+		"first4 second4 connect_prog_wi" "names (truncated to 15)"
+	expect "$(json .2.type)" connect6 "type from the section"
+	expect "$(json .0.license)" "Dual BSD/GPL" "license"
+	expect "$(json .0.data.0.name) $(json .0.data.1.name)" ".data.hits .rodata.limits" \
+		"first4's data"
+	expect "$(json .1.data.0.name):$(json .1.data.0.size) $(json .1.data.1.name)" \
+		".bss:64 .rodata.limits" "second4's data"
+	expect "$(json .2.data)" "[]" "connect6 uses no data"
+	# the shared subprogram is in both
+	expect "$(json .0.insn_cnt)" "$(json .1.insn_cnt)" "same size"
+	ok "$ASAN" -j prog dump "$o" section cgroup/connect6
+	expect "$(json .0.name)" connect_prog_wi "section"
+	"$JSONCK" .1 <"$W/out" >/dev/null && fail "section selected more than one"
+	ok "$ASAN" -j prog dump "$o" func second4 name renamed
+	expect "$(json .0.name)" renamed "func + name"
+	ok "$ASAN" -j prog dump "$o" func first4 type connect4
+	expect "$(json .0.type)" connect4 "type override"
+	bad "'name' needs exactly one program, but 3" "$ASAN" prog dump "$o" name x
+	bad "no programs in section 'cgroup/bind6'; its program sections are: cgroup/bind4, cgroup/connect6" \
+		"$ASAN" prog dump "$o" section cgroup/bind6
+	bad "no program 'nope'; its programs are: first4, second4, connect_prog_with_a_long_name" \
+		"$ASAN" prog dump "$o" func nope
+}
+
+case_dump_function_address() {
+	local main
+	main=$(( $(sym_size "$OBJS/funcptr.o" useloop) / 8 ))
+	ok "$ASAN" prog dump "$OBJS/funcptr.o"
+	insns | awk -v m="$main" '$2 == "0x18" && $3 == 4 && $1 + $5 + 1 == m { f = 1 }
+		END { exit !f }' || fail "no BPF_PSEUDO_FUNC load of the callback at $main"
+}
+
+case_reject_objects() {
+	bad "no license section: add  char LICENSE[] SEC(\"license\") = \"GPL\";" \
+		"$ASAN" prog dump "$OBJS/nolicense.o"
+	bad "section 'cgroup/bind5' (program 'badsec') is not a sock_addr section name" \
+		"$ASAN" prog dump "$OBJS/badsec.o"
+	bad "holds a BPF_PROG_TYPE_CGROUP_SOCK program, not a sock_addr program (a post-bind hook)" \
+		"$ASAN" prog dump "$OBJS/postbind.o"
+	bad "section '.maps' defines maps: maps are not supported yet" \
+		"$ASAN" prog dump "$OBJS/maps.o"
+	bad "section 'maps' defines maps: maps are not supported yet" \
+		"$ASAN" prog dump "$OBJS/legacy_maps.o"
+	bad "program 'useextern': insn 0: refers to extern 'CONFIG_HZ'" \
+		"$ASAN" prog dump "$OBJS/extern.o"
+	bad "calls kernel function 'bpf_rcu_read_lock' (a kfunc)" \
+		"$ASAN" prog dump "$OBJS/kfunc.o"
+	bad "section '.data' holds pointers (it has relocations)" \
+		"$ASAN" prog dump "$OBJS/datptr.o"
+	bad "no programs: the object has no program section" \
+		"$ASAN" prog dump "$OBJS/empty.o"
+	# a type override does not make a post-bind program loadable by accident
+	ok "$ASAN" prog dump "$OBJS/badsec.o" type bind4
+}
+
+case_reject_files() {
+	: >"$W/empty.o"
+	echo "hello" >"$W/text.o"
+	echo 'int f(void) { return 1; }' >"$W/x.c"
+	gcc -c "$W/x.c" -o "$W/x86.o"
+	clang -O2 -g -target bpfeb $BPF_INC -c tests/progs/deny.c -o "$W/be.o"
+	bad "no-such.o: No such file or directory" "$ASAN" prog dump "$W/no-such.o"
+	bad "not a regular file" "$ASAN" prog dump /dev/null
+	bad "not an ELF file" "$ASAN" prog dump "$W/empty.o"
+	bad "not an ELF file" "$ASAN" prog dump "$W/text.o"
+	bad "not a BPF object (machine 62; compile with clang -target bpf)" \
+		"$ASAN" prog dump "$W/x86.o"
+	bad "the object is big-endian but this host is little-endian (compile with clang -target bpfel)" \
+		"$ASAN" prog dump "$W/be.o"
+}
+
+# Truncated objects: an error (or, for cuts in trailing debug data, the
+# programs), never a crash.
+case_truncated() {
+	local o=$PROGS/calls.o size n
+	size=$(stat -c %s "$o")
+	for n in $(seq 0 $((size / 40 + 1)) "$size") 1 15 16 63 64 65 $((size - 1)); do
+		head -c "$n" "$o" >"$W/cut.o"
+		run "$ASAN" prog dump "$W/cut.o"
+		case "$rc" in
+		0) ;;
+		1) grep -q '^cgaddr: ' <<<"$ERR" || fail "cut at $n: exit 1 without a message" ;;
+		*) fail "cut at $n: exit $rc: $ERR" ;;
+		esac
+	done
+}
+
+case_fuzz_loader() {
+	run "$FUZZ" -s 7 -n 4000 "$PROGS"/*.o "$OBJS"/[!b]*.o
+	[ "$rc" = 0 ] || fail "fuzzer exit $rc: $ERR"
+	echo "$OUT"
+}
+
+case_valgrind_loader() {
+	command -v valgrind >/dev/null || fail "valgrind is not installed"
+	local o
+	for o in "$PROGS"/*.o "$OBJS"/*.o; do
+		valgrind -q --error-exitcode=97 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect \
+			--show-leak-kinds=definite,indirect "$CLI" -j prog dump "$o" \
+			>/dev/null 2>"$W/vg"
+		rc=$?
+		[ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "$o: valgrind exit $rc: $(cat "$W/vg")"
+		grep -q '^==' "$W/vg" && fail "$o: valgrind: $(cat "$W/vg")"
+	done
+	valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"$CLI" prog dump "$W/missing.o" 2>"$W/vg"
+	[ "$?" = 1 ] || fail "missing file under valgrind: $(cat "$W/vg")"
+}
+
+# What the control protocol cannot carry is refused before anything is sent.
+case_limits() {
+	fake
+	ok "$ASAN" -j prog dump "$OBJS/bigprog.o"
+	expect "$(json .0.flags)" 1 "CGADDR_PROG_F_LARGE above 4096 instructions"
+	bad "prog load: 12296 instructions do not fit in one netlink attribute (at most 8191)" \
+		"$ASAN" prog load "$OBJS/bigprog.o"
+	ok "$ASAN" -j prog dump "$OBJS/bigdata.o"
+	expect "$(json .0.data.0.size)" 70000 "a big .bss"
+	bad "prog load: the global data (70032 bytes with headers) does not fit in one netlink attribute" \
+		"$ASAN" prog load "$OBJS/bigdata.o"
+	[ -s "$W/log" ] && fail "something was sent: $(cat "$W/log")"
+	true
+}
+
+# ---- usage -------------------------------------------------------------------------
+
+case_usage() {
+	ok "$CLI" --help
+	has "Usage: cgaddr [OPTIONS] OBJECT COMMAND"
+	ok "$CLI" help
+	has "cgaddr prog help"
+	ok "$CLI" prog help
+	has "cgaddr prog load FILE.o [section SEC] [func FUNC] [name NAME] [type TYPE]"
+	has "cgaddr prog run ID"
+	ok "$CLI" cgroup help
+	has "cgaddr cgroup attach CGROUP TYPE ID [multi | override] [replace ID]"
+	has "cgaddr cgroup tree [ROOT]"
+	ok "$CLI" cgroup attach --help
+	expect "$OUT" "Usage: cgaddr cgroup attach CGROUP TYPE ID [multi | override] [replace ID]" \
+		"cgroup attach --help"
+	ok "$CLI" prog run -h
+	has "the raw 72-byte context"
+	ok "$CLI" -V
+	expect "$OUT" "cgaddr $(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)" "-V"
+	bad "an object is needed" "$CLI"
+	bad "unknown object 'frob'; see: cgaddr help" "$CLI" frob
+	bad "prog: unknown command 'frob'; see: cgaddr prog help" "$CLI" prog frob
+	bad "prog: 'l' is ambiguous ('load' or 'list'?)" "$CLI" prog l
+	bad "unknown option '--frob'" "$CLI" --frob prog list
+	bad "cgroup: a command is needed" "$CLI" cgroup
+	bad "prog load: which object file?" "$CLI" prog load
+	bad "prog load: unexpected 'sektion'" "$CLI" prog load x.o sektion a
+	bad "'section' needs a value" "$CLI" prog load x.o section
+	bad "prog load: unknown attach type 'bind5'; one of: bind4, bind6" \
+		"$CLI" prog load x.o type bind5
+	bad "prog load: a name has 1 to 15 characters" "$CLI" prog load x.o name 0123456789abcdef
+	bad "cgroup attach: CGROUP, TYPE and ID are needed" "$CLI" cgroup attach /x bind4
+	bad "cgroup attach: unknown attach type 'bind5'" "$CLI" cgroup attach /x bind5 1
+	bad "cgroup attach: '0' is not a valid id" "$CLI" cgroup attach /x bind4 0
+	bad "cgroup attach: unexpected 'mult'" "$CLI" cgroup attach /x bind4 1 mult
+	bad "prog del: 'x' is not a valid id" "$CLI" prog del x
+	bad "prog show: --dry-run does not apply" "$CLI" prog show --dry-run
+	bad "'id:0' is not a cgroup id" "$CLI" cgroup show id:0
+}
+
+case_attach_type_names() {
+	local n
+	fake
+	ok "$CLI" prog load "$PROGS/deny.o" func deny6
+	for n in bind6 cgroup/bind6 BPF_CGROUP_INET6_BIND cgroup_inet6_bind CGROUP_INET6_BIND; do
+		ok "$CLI" cgroup attach "$W/cg/a" "$n" 1
+		logged "ATTACH cgroup=/a type=9 prog=1 flags=0"
+	done
+	bad "unknown attach type 'post_bind6'" "$CLI" cgroup attach "$W/cg/a" post_bind6 1
+}
+
+# ---- against the stand-in module ---------------------------------------------------
+
+case_module_missing() {
+	fake
+	export CGADDR_FAKE_ABSENT=1
+	bad "cgaddr: the cgaddr module is not loaded (genetlink family 'cgaddr' not found); run: modprobe cgaddr (or insmod cgaddr.ko)" \
+		"$ASAN" prog list
+	ok "$ASAN" prog dump "$PROGS/deny.o"
+	run "$ASAN" version
+	expect "$rc" 0 "version without the module"
+	has "module not loaded"
+	unset CGADDR_FAKE_ABSENT
+	export CGADDR_FAKE_GENL_VERSION=0
+	bad "the loaded cgaddr module speaks version 0 of the control protocol, this tool needs 1" \
+		"$ASAN" info
+}
+
+case_info_version() {
+	fake
+	ok "$ASAN" info
+	has "module version   0.1.0-fake"
+	has "attach types     bind4 bind6"
+	ok "$ASAN" -j info
+	expect "$(json .attach_types.1)" bind6 "JSON attach types"
+	ok "$ASAN" version
+	has "module 0.1.0-fake (control protocol 1)"
+	ok "$ASAN" -j version
+	expect "$(json .module_version)" 0.1.0-fake "JSON version"
+}
+
+case_load() {
+	fake
+	ok "$ASAN" prog load "$PROGS/calls.o"
+	expect "$OUT" "id 1" "one program"
+	logged "PROG_LOAD type=8 name=calls4 insns=89 license=GPL flags=0 data=.bss:4:0,.rodata.str1.1:7:1,.rodata:8:1,.data:4:0"
+	ok "$ASAN" prog load "$PROGS/rewrite.o"
+	expect "$OUT" "id 2 name rewrite4
+id 3 name rewrite6" "two programs"
+	logged "PROG_LOAD type=9 name=rewrite6"
+	ok "$ASAN" -j prog load "$PROGS/bind4_demo.o" name demo
+	expect "$(json .id) $(json .name) $(json .type)" "4 demo bind4" "JSON load"
+	ok "$ASAN" -j prog load "$PROGS/deny.o"
+	expect "$(json .1.id) $(json .1.name)" "6 deny6" "JSON load of two"
+	ok "$ASAN" prog load "$PROGS/deny.o" func deny4 type sendmsg4
+	logged "PROG_LOAD type=14 name=deny4"
+}
+
+case_load_errors() {
+	fake
+	CGADDR_FAKE_LOAD_ERR="insn 12: write to read-only ctx field 'family'" \
+		bad "cgaddr: prog load: insn 12: write to read-only ctx field 'family'" \
+		"$ASAN" prog load "$PROGS/bind4_demo.o"
+	# the second of two fails: the first is unloaded again
+	CGADDR_FAKE_LOAD_ERR="insn 1: nope" CGADDR_FAKE_LOAD_ERR_NAME=deny6 \
+		bad "cgaddr: prog load: deny6: insn 1: nope" "$ASAN" prog load "$PROGS/deny.o"
+	logged "PROG_DEL id=1"
+	ok "$ASAN" prog list
+	expect "$OUT" "" "nothing left loaded"
+	CGADDR_FAKE_UNPRIV=1 bad "prog load: permission denied: changing policy needs CAP_NET_ADMIN" \
+		"$ASAN" prog load "$PROGS/deny.o" func deny6
+	CGADDR_FAKE_REJECT_ATTR=9 bad "prog load: the module rejected attribute CGADDR_A_PROG_NAME (Invalid argument)" \
+		"$ASAN" prog load "$PROGS/bind4_demo.o"
+	bad "maps are not supported yet" "$ASAN" prog load "$OBJS/maps.o"
+	grep -q "usemap" "$W/log" && fail "the object with maps was sent"
+	true
+}
+
+case_list_show_del() {
+	fake
+	ok "$ASAN" prog load "$PROGS/deny.o"
+	ok "$ASAN" prog list
+	has "1: bind4  name deny4  insns 2  attached 0"
+	has "	loaded 2023-11-14T22:13:20Z  license GPL"
+	has "	runs 10  allows 7  denies 3  rewrites 5  faults 1  budget_aborts 0  run_time 4321ns"
+	has "2: bind6  name deny6"
+	ok "$ASAN" prog show
+	has "2: bind6  name deny6"
+	ok "$ASAN" prog
+	has "2: bind6  name deny6"
+	ok "$ASAN" -j prog list
+	expect "$(json .1.name) $(json .1.stats.denies) $(json .0.load_time)" \
+		"deny6 3 2023-11-14T22:13:20Z" "JSON list"
+	ok "$ASAN" -p prog show 2
+	expect "$(json .id) $(json .type) $(json .insn_cnt)" "2 bind6 2" "JSON show"
+	bad "prog show: no program with this id" "$ASAN" prog show 9
+	ok "$ASAN" prog del 1
+	logged "PROG_DEL id=1"
+	bad "prog del: no program with this id" "$ASAN" prog del 1
+	ok "$ASAN" cgroup attach "$W/cg/a" bind6 2
+	bad "prog del: the program is attached; detach it first" "$ASAN" prog del 2
+	CGADDR_FAKE_UNPRIV=1 bad "prog del: permission denied: changing policy needs CAP_NET_ADMIN in the initial user namespace" \
+		"$ASAN" prog del 2
+	# listing is open to everybody
+	CGADDR_FAKE_UNPRIV=1 ok "$ASAN" prog list
+}
+
+case_attach_detach() {
+	fake
+	ok "$ASAN" prog load "$PROGS/order.o" section cgroup/bind4
+	ok "$ASAN" cgroup attach "$W/cg/a" bind4 1 multi
+	logged "ATTACH cgroup=/a type=8 prog=1 flags=2 replace=0 by=fd"
+	ok "$ASAN" cgroup attach "$W/cg/a" bind4 2 multi
+	bad "cgroup attach: the program's expected attach type is another" "$ASAN" cgroup attach "$W/cg/a" connect4 2 multi
+	ok "$ASAN" cgroup attach "$W/cg/a" bind4 3 multi replace 1
+	logged "ATTACH cgroup=/a type=8 prog=3 flags=6 replace=1 by=fd"
+	ok "$ASAN" cgroup attach "$W/cg/a/b" bind4 4 override
+	logged "ATTACH cgroup=/a/b type=8 prog=4 flags=1 replace=0 by=fd"
+	bad "cgroup attach: attach flags differ from those already used in this cgroup" \
+		"$ASAN" cgroup attach "$W/cg/a" bind4 5
+	# the module checks the flag rules: the CLI passes them on
+	bad "cgroup attach: override and multi exclude each other" \
+		"$ASAN" cgroup attach "$W/cg/c" bind4 5 multi override
+	bad "cgroup attach: replace needs multi" "$ASAN" cgroup attach "$W/cg/c" bind4 5 replace 1
+	ok "$ASAN" cgroup show "$W/cg/a"
+	expect "$OUT" "ID      TYPE          FLAGS     NAME
+3       bind4         multi     order_c
+2       bind4         multi     order_b" "show"
+	ok "$ASAN" cgroup detach "$W/cg/a" bind4 3
+	logged "DETACH cgroup=/a type=8 prog=3"
+	bad "cgroup detach: programs attached with multi are detached by id" \
+		"$ASAN" cgroup detach "$W/cg/a" bind4
+	ok "$ASAN" cgroup detach "$W/cg/a/b" bind4
+	logged "DETACH cgroup=/a/b type=8 prog=0"
+	bad "cgroup detach: nothing attached" "$ASAN" cgroup detach "$W/cg/a/b" bind4
+	CGADDR_FAKE_UNPRIV=1 bad "cgroup attach: permission denied" \
+		"$ASAN" cgroup attach "$W/cg/a" bind4 4 multi
+}
+
+case_cgroup_names() {
+	local id
+	fake
+	ok "$ASAN" prog load "$PROGS/deny.o" func deny4
+	# relative to the cgroup v2 mount point
+	ok "$ASAN" cgroup attach a/b bind4 1
+	logged "ATTACH cgroup=/a/b type=8 prog=1 flags=0 replace=0 by=fd"
+	(cd "$W/cg/a" && "$ASAN" cgroup attach ./b bind4 1) || fail "attach ./b"
+	id=$(stat -c %i "$W/cg/a/b")
+	ok "$ASAN" cgroup show "id:$id"
+	has "1       bind4         none      deny4"
+	logged "QUERY cgroup=/a/b"
+	ok "$ASAN" cgroup attach "id:$id" bind4 1
+	logged "by=id"
+	bad "$W/cg/nope: no such cgroup (create it with mkdir)" \
+		"$ASAN" cgroup attach "$W/cg/nope" bind4 1
+	bad "$W/state: Not a directory" "$ASAN" cgroup attach "$W/state" bind4 1
+	bad "$W: not a cgroup v2 directory: programs attach to directories of a cgroup2 file system" \
+		"$ASAN" cgroup attach "$W" bind4 1
+	bad "/tmp: not a cgroup v2 directory" "$ASAN" cgroup show /tmp
+}
+
+case_effective_and_tree() {
+	fake
+	ok "$ASAN" prog load "$PROGS/order.o" section cgroup/bind4
+	ok "$ASAN" cgroup attach "$W/cg" bind4 1 multi
+	ok "$ASAN" cgroup attach "$W/cg" bind4 2 multi
+	ok "$ASAN" cgroup attach "$W/cg/a" bind4 3 override
+	ok "$ASAN" cgroup attach "$W/cg/a/b" bind4 6
+	ok "$ASAN" cgroup attach "$W/cg/c" bind4 4
+	ok "$ASAN" cgroup show "$W/cg/a/b" effective
+	expect "$OUT" "ID      TYPE          NAME
+6       bind4         order_f
+1       bind4         order_a
+2       bind4         order_b" "effective"
+	logged "QUERY cgroup=/a/b type=0 flags=1"
+	ok "$ASAN" -j cgroup show "$W/cg/a/b" effective type bind4
+	expect "$(json .0.id) $(json .2.name)" "6 order_b" "JSON effective"
+	logged "QUERY cgroup=/a/b type=8 flags=1"
+	ok "$ASAN" cgroup tree
+	expect "$OUT" "$W/cg
+    bind4         multi     1 order_a, 2 order_b
+  a/
+      bind4         override  3 order_c
+    b/
+        bind4         none      6 order_f
+  c/
+      bind4         none      4 order_d" "tree"
+	rmdir "$W/cg/a/b"
+	ok "$ASAN" cgroup tree "$W/cg/a"
+	expect "$OUT" "$W/cg/a
+    bind4         override  3 order_c
+  b/  (removed)
+      bind4         none      6 order_f" "tree below a, with a removed cgroup"
+	ok "$ASAN" -j cgroup tree
+	expect "$(json .2.cgroup) $(json .2.removed) $(json .2.progs.0.name)" "/a/b true order_f" \
+		"JSON tree"
+	ok "$ASAN" cgroup tree c
+	expect "$(sed -n 2p <<<"$OUT")" "    bind4         none      4 order_d" "tree of a relative ROOT"
+	bad "cgroup tree: ROOT is a path, not a cgroup id" "$ASAN" cgroup tree id:5
+}
+
+case_run() {
+	fake
+	ok "$ASAN" prog load "$PROGS/bind4_demo.o"
+	ok "$ASAN" prog run 1
+	expect "$OUT" "retval       1 (allow)
+insns        6
+fault        none
+duration     1234ns
+user_family  AF_INET (2)
+user_ip4     192.0.2.10  (was 0.0.0.0)
+user_ip6     ::
+user_port    0
+family       AF_INET (2)
+type         SOCK_STREAM (1)
+protocol     IPPROTO_TCP (6)
+msg_src_ip4  0.0.0.0
+msg_src_ip6  ::" "run"
+	logged "TEST_RUN id=1 family=2 user_family=2 user_ip4=00000000 user_port=00000000 type=1 protocol=6 sk=no"
+	ok "$ASAN" prog run 1 ip 10.1.2.3 port 8080 type dgram protocol udp family inet6 msg_src 192.0.2.1
+	logged "TEST_RUN id=1 family=10 user_family=2 user_ip4=0302010a user_port=0000901f type=2 protocol=17 sk=no"
+	has "user_ip4     10.1.2.3"
+	has "user_port    8080"
+	has "msg_src_ip4  192.0.2.1"
+	ok "$ASAN" -j prog run 1 ip 2001:db8::1 sk family=inet6 src_ip6=::1 dst_port=80 mark=3
+	logged "sk=yes"
+	expect "$(json .retval) $(json .verdict) $(json .ctx.user_ip6) $(json .changed.0)" \
+		"1 allow 2001:db8::1 user_ip4" "JSON run"
+	ok "$ASAN" prog run 1 ctx 02000000c0000201
+	has "user_ip4     192.0.2.1"
+	ok "$ASAN" prog load "$PROGS/deny.o" func deny6
+	ok "$ASAN" prog run 2
+	logged "TEST_RUN id=2 family=10 user_family=10"
+	ok "$ASAN" prog load "$PROGS/deny.o" func deny4 type sendmsg4
+	ok "$ASAN" prog run 3
+	logged "TEST_RUN id=3 family=2 user_family=2 user_ip4=00000000 user_port=00000000 type=2 protocol=17"
+	bad "prog run: bad value 'x' for user_port" "$ASAN" prog run 1 port x
+	bad "prog run: bad value '1.2.3' for user_ip4" "$ASAN" prog run 1 ip 1.2.3
+	bad "prog run: unknown sk field in 'colour=red'" "$ASAN" prog run 1 sk colour=red
+	bad "prog run: 'sk' needs FIELD=VALUE" "$ASAN" prog run 1 sk
+	bad "prog run: 'ctx' takes at most 72 bytes in hex" "$ASAN" prog run 1 ctx "$(printf '%0146d' 0)"
+	bad "prog run: no program with this id" "$ASAN" prog run 7
+	CGADDR_FAKE_UNPRIV=1 bad "prog run: permission denied" "$ASAN" prog run 1
+}
+
+case_valgrind_cli() {
+	fake
+	local vg="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+	$vg "$CLI" prog load "$PROGS/calls.o" >/dev/null 2>"$W/vg" || fail "load: $(cat "$W/vg")"
+	$vg "$CLI" prog load "$PROGS/rewrite.o" >/dev/null 2>"$W/vg" || fail "load: $(cat "$W/vg")"
+	$vg "$CLI" cgroup attach "$W/cg/a" bind4 1 multi >/dev/null 2>"$W/vg" ||
+		fail "attach: $(cat "$W/vg")"
+	$vg "$CLI" -j cgroup tree >/dev/null 2>"$W/vg" || fail "tree: $(cat "$W/vg")"
+	$vg "$CLI" cgroup show "$W/cg/a" effective >/dev/null 2>"$W/vg" || fail "show: $(cat "$W/vg")"
+	$vg "$CLI" -j prog list >/dev/null 2>"$W/vg" || fail "list: $(cat "$W/vg")"
+	$vg "$CLI" prog run 1 ip 1.2.3.4 sk mark=1 >/dev/null 2>"$W/vg" || fail "run: $(cat "$W/vg")"
+	CGADDR_FAKE_LOAD_ERR=no CGADDR_FAKE_LOAD_ERR_NAME=rewrite6 \
+		$vg "$CLI" prog load "$PROGS/rewrite.o" >/dev/null 2>"$W/vg"
+	[ "$?" = 1 ] || fail "failed load: $(cat "$W/vg")"
+	grep -q '^==' "$W/vg" && fail "failed load: $(cat "$W/vg")"
+	CGADDR_FAKE_ABSENT=1 $vg "$CLI" prog list >/dev/null 2>"$W/vg"
+	[ "$?" = 1 ] || fail "no module: $(cat "$W/vg")"
+	grep -q '^==' "$W/vg" && fail "no module: $(cat "$W/vg")"
+	true
+}
+
+# ---- main -------------------------------------------------------------------------------
+
+pass=0
+failed=0
+for c in $(declare -F | awk '$3 ~ /^case_/ { sub("case_", "", $3); print $3 }'); do
+	[ -z "$filter" ] || [[ "$c" == *$filter* ]] || continue
+	W=$work/$c
+	mkdir -p "$W"
+	if ("case_$c") >"$W/case.out" 2>&1; then
+		echo "PASS tools/$c"
+		pass=$((pass + 1))
+	else
+		echo "FAIL tools/$c"
+		sed 's/^/    /' "$W/case.out"
+		failed=$((failed + 1))
+	fi
+done
+echo "$pass passed, $failed failed"
+[ "$failed" = 0 ]
