@@ -3,6 +3,7 @@
 #ifndef CGADDR_H
 #define CGADDR_H
 
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 #define CGADDR_VERSION "0.1.0"
@@ -11,5 +12,8 @@
 extern bool cgaddr_selftest_running;
 
 int cgaddr_hooks_installed(void);
+
+/* Serialises every change of programs and attachments. */
+extern struct mutex cgaddr_mutex;
 
 #endif /* CGADDR_H */

@@ -43,4 +43,11 @@ exported() { grep -q "	$1	" "$obj/Module.symvers" 2>/dev/null; }
 # 5.17 exported ftrace_free_filter; before, a module cannot free its
 # ops' filter hash.
 exported ftrace_free_filter && flag FTRACE_FREE_FILTER
+# 5.15 exported cgroup_get_from_id.
+exported cgroup_get_from_id && flag CGROUP_GET_FROM_ID
+# 6.2 moved a dump's parsed attributes into struct genl_info.
+has 'genl_info_dump' include/net/genetlink.h && flag GENL_INFO_DUMP
+# 5.14 made the netns cookie a plain u64 set at creation; before it was
+# generated on first use by the unexported __net_gen_cookie().
+has 'u64[[:space:]]+net_cookie;' include/net/net_namespace.h && flag NET_COOKIE_U64
 exit 0

@@ -5,13 +5,14 @@
  * compat-probe.sh, which greps the target kernel's headers; CONFIG_* from
  * the target's configuration.  Core code uses only the names defined here.
  *
- * The VM sources (vm_*.c) are also built for the host, where __KERNEL__ is
- * not defined and none of this applies.
+ * The VM sources (vm_*.c) are freestanding: built for the host too, and in
+ * the kernel with CGADDR_VM_FREESTANDING (Kbuild), so that none of the
+ * kernel headers below reach them.
  */
 #ifndef CGADDR_COMPAT_H
 #define CGADDR_COMPAT_H
 
-#ifdef __KERNEL__
+#if defined(__KERNEL__) && !defined(CGADDR_VM_FREESTANDING)
 
 /* Every message of the module starts with its name. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -120,5 +121,49 @@ static inline struct cgroup *cgaddr_sock_cgroup(const struct sock *sk)
 #endif
 }
 
-#endif /* __KERNEL__ */
+/* ---- cgroups by id ---------------------------------------------------- */
+
+static inline struct cgroup *cgaddr_cgroup_get_from_id(u64 id)
+{
+#ifdef CGADDR_HAVE_CGROUP_GET_FROM_ID
+	return cgroup_get_from_id(id);
+#else
+	return ERR_PTR(-EOPNOTSUPP);
+#endif
+}
+
+/* ---- generic netlink ---------------------------------------------------- */
+
+#include <net/genetlink.h>
+
+/* The parsed attributes of a dump request. */
+static inline struct nlattr **cgaddr_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef CGADDR_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/* ---- network namespaces ---------------------------------------------- */
+
+#include <net/net_namespace.h>
+
+/*
+ * The netns cookie, or 0 where it is generated lazily (5.13 and older)
+ * and @gen, the kernel's unexported generator, was not found.
+ */
+static inline u64 cgaddr_net_cookie(struct net *net, u64 (*gen)(struct net *))
+{
+#ifdef CGADDR_HAVE_NET_COOKIE_U64
+	return net->net_cookie;
+#else
+	u64 cookie = atomic64_read(&net->net_cookie);
+
+	return cookie || !gen ? cookie : gen(net);
+#endif
+}
+
+#endif /* __KERNEL__ && !CGADDR_VM_FREESTANDING */
 #endif /* CGADDR_COMPAT_H */

@@ -51,7 +51,7 @@ static void notrace cgaddr_ftrace_thunk(unsigned long ip, unsigned long parent_i
  * report the address after an IBT landing pad; the callable entry is the
  * landing pad itself.
  */
-static unsigned long cgaddr_symbol_address(const char *symbol)
+unsigned long cgaddr_symbol_address(const char *symbol)
 {
 	struct kprobe kp = { .symbol_name = symbol };
 	unsigned long addr;

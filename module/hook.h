@@ -38,6 +38,9 @@ extern struct cgaddr_hook cgaddr_hooks[CGADDR_HOOK_COUNT];
  */
 extern struct srcu_struct cgaddr_hook_srcu;
 
+/* The entry address of a kernel function, exported or not; 0 if none. */
+unsigned long cgaddr_symbol_address(const char *symbol);
+
 int cgaddr_hooks_install(void);
 void cgaddr_hooks_remove(void);
 void cgaddr_hook_set_active(enum cgaddr_hook_id id, bool active);

@@ -43,7 +43,8 @@
  *	bytes), CGADDR_A_ATTACH_TYPE (the expected attach type: a program
  *	can only be attached with that type, as natively).  Optional:
  *	CGADDR_A_PROG_NAME (up to CGADDR_NAME_LEN - 1 characters),
- *	CGADDR_A_PROG_LICENSE, CGADDR_A_PROG_FLAGS (CGADDR_PROG_F_*),
+ *	CGADDR_A_PROG_LICENSE, CGADDR_A_PROG_FLAGS (CGADDR_PROG_F_*:
+ *	LARGE raises the limit of 4096 instructions to CGADDR_MAX_INSNS_LARGE),
  *	CGADDR_A_PROG_DATA (a nest of CGADDR_A_DATA entries, each a nest of
  *	CGADDR_A_DATA_NAME, CGADDR_A_DATA_BYTES, CGADDR_A_DATA_FLAGS; the
  *	n-th entry is global-data section n for BPF_PSEUDO_MAP_VALUE and
@@ -120,7 +121,14 @@
 #define CGADDR_LICENSE_LEN	128
 #define CGADDR_MAX_PROGS	64	/* per cgroup and attach type */
 #define CGADDR_MAX_DATA		16	/* global-data sections per program */
-#define CGADDR_MAX_DATA_SIZE	(1 << 20)
+/*
+ * A netlink attribute carries at most 65535 - 4 bytes: the largest data
+ * section, and with CGADDR_PROG_F_LARGE the largest program (8191
+ * instructions; without the flag the limit is 4096, as natively).
+ */
+#define CGADDR_MAX_ATTR_SIZE	65531
+#define CGADDR_MAX_DATA_SIZE	CGADDR_MAX_ATTR_SIZE
+#define CGADDR_MAX_INSNS_LARGE	(CGADDR_MAX_ATTR_SIZE / 8)
 
 /* CGADDR_A_PROG_FLAGS */
 #define CGADDR_PROG_F_LARGE	(1U << 0)	/* allow 1M instructions, not 4096 */

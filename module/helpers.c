@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helper implementations and the ctx->sk view.  The VM has already
+ * checked each call against the helper's prototype and the attach type
+ * and turned pointer arguments into host pointers of checked size; what
+ * is left is to do what the kernel's helper of the same id does
+ * (net/core/filter.c, kernel/bpf/helpers.c, 6.x).
+ *
+ * All of these run with preemption disabled: none may sleep.
+ */
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "helpers.h"
+#include "hook.h"
+#include "vm.h"
+
+u64 cgaddr_helper_mask[4];
+
+/* Unexported generators, found at load; NULL where they do not exist. */
+static u64 (*cgaddr_sock_gen_cookie)(struct sock *sk);
+static u64 (*cgaddr_net_gen_cookie)(struct net *net);
+
+/* The ids implemented here, whatever the kernel. */
+static const u8 cgaddr_helper_ids[] = {
+	5,	/* ktime_get_ns */
+	7,	/* get_prandom_u32 */
+	8,	/* get_smp_processor_id */
+	14,	/* get_current_pid_tgid */
+	15,	/* get_current_uid_gid */
+	16,	/* get_current_comm */
+	80,	/* get_current_cgroup_id */
+	122,	/* get_netns_cookie */
+	123,	/* get_current_ancestor_cgroup_id */
+	125,	/* ktime_get_boot_ns */
+	160,	/* ktime_get_coarse_ns */
+	186,	/* get_retval */
+	187,	/* set_retval */
+};
+
+static void cgaddr_fill_sk_view(const struct sock *sk, struct bpf_sock *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+	v->family = sk->sk_family;
+	v->type = sk->sk_type;
+	v->protocol = sk->sk_protocol;
+	v->mark = READ_ONCE(sk->sk_mark);
+	v->priority = READ_ONCE(sk->sk_priority);
+	v->src_ip4 = sk->sk_rcv_saddr;
+	v->src_port = sk->sk_num;
+	v->dst_port = sk->sk_dport;
+	v->dst_ip4 = sk->sk_daddr;
+#if IS_ENABLED(CONFIG_IPV6)
+	memcpy(v->src_ip6, &sk->sk_v6_rcv_saddr, sizeof(v->src_ip6));
+	memcpy(v->dst_ip6, &sk->sk_v6_daddr, sizeof(v->dst_ip6));
+#endif
+	v->state = sk->sk_state;
+	v->rx_queue_mapping = sk_rx_queue_get(sk);
+}
+
+static int cgaddr_op_sk_view(void *envp, struct cgaddr_vm_region *r)
+{
+	struct cgaddr_run_env *env = envp;
+
+	if (env->sk)
+		cgaddr_fill_sk_view(env->sk, &env->sk_view);
+	else if (env->test_sk)
+		memcpy(&env->sk_view, env->test_sk, sizeof(env->sk_view));
+	else
+		return -ENOENT;
+	/* dst_port is 2 bytes; the 2 after it are padding that reads as 0. */
+	memset((u8 *)&env->sk_view + offsetof(struct bpf_sock, dst_port) + 2, 0, 2);
+	r->host = &env->sk_view;
+	r->len = CGADDR_VM_SK_SIZE;
+	r->flags = CGADDR_VM_R_SOCK;
+	r->obj = env->sk;
+	return 0;
+}
+
+static u64 cgaddr_current_uid_gid(void)
+{
+	kuid_t uid;
+	kgid_t gid;
+
+	current_uid_gid(&uid, &gid);
+	return (u64)from_kgid(&init_user_ns, gid) << 32 | from_kuid(&init_user_ns, uid);
+}
+
+static u64 cgaddr_ancestor_cgroup_id(int level)
+{
+	struct cgroup *ancestor = cgroup_ancestor(task_dfl_cgroup(current), level);
+
+	return ancestor ? cgroup_id(ancestor) : 0;
+}
+
+static int cgaddr_op_call(void *envp, struct cgaddr_vm_hcall *c)
+{
+	struct cgaddr_run_env *env = envp;
+
+	switch (c->id) {
+	case 5:
+		c->ret = ktime_get_ns();
+		break;
+	case 7:
+		c->ret = get_random_u32();
+		break;
+	case 8:
+		c->ret = raw_smp_processor_id();
+		break;
+	case 14:
+		c->ret = (u64)current->tgid << 32 | current->pid;
+		break;
+	case 15:
+		c->ret = cgaddr_current_uid_gid();
+		break;
+	case 16:
+		strscpy_pad((char *)(uintptr_t)c->arg[0], current->comm, c->arg[1]);
+		c->ret = 0;
+		break;
+	case 46:
+		c->ret = env->sk && cgaddr_sock_gen_cookie ? cgaddr_sock_gen_cookie(env->sk) : 0;
+		break;
+	case 80:
+		c->ret = cgroup_id(task_dfl_cgroup(current));
+		break;
+	case 122:
+		/* NULL ctx: the initial namespace's cookie, as natively. */
+		c->ret = cgaddr_net_cookie(c->arg[0] && env->sk ? sock_net(env->sk) : &init_net,
+					   cgaddr_net_gen_cookie);
+		break;
+	case 123:
+		c->ret = cgaddr_ancestor_cgroup_id((int)c->arg[0]);
+		break;
+	case 125:
+		c->ret = ktime_get_boottime_ns();
+		break;
+	case 160:
+		c->ret = ktime_get_coarse_ns();
+		break;
+	case 186:
+		c->ret = (u64)(s64)env->retval;
+		break;
+	case 187:
+		env->retval = (int)c->arg[0];
+		c->ret = 0;
+		break;
+	default:
+		return -ENOSYS;
+	}
+	return 0;
+}
+
+const struct cgaddr_vm_ops cgaddr_vm_ops = {
+	.call = cgaddr_op_call,
+	.sk_view = cgaddr_op_sk_view,
+};
+
+static void cgaddr_helper_allow(u32 id)
+{
+	cgaddr_helper_mask[id / 64] |= 1ULL << (id % 64);
+}
+
+int __init cgaddr_helpers_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cgaddr_helper_ids); i++)
+		cgaddr_helper_allow(cgaddr_helper_ids[i]);
+	cgaddr_sock_gen_cookie = (void *)cgaddr_symbol_address("__sock_gen_cookie");
+	if (cgaddr_sock_gen_cookie)
+		cgaddr_helper_allow(46);
+	else
+		pr_info("__sock_gen_cookie not found: bpf_get_socket_cookie is not available\n");
+#ifndef CGADDR_HAVE_NET_COOKIE_U64
+	cgaddr_net_gen_cookie = (void *)cgaddr_symbol_address("__net_gen_cookie");
+#endif
+	return 0;
+}
