@@ -2,10 +2,10 @@
 # Static programs for the QEMU guest (build/guest/, on the guest's PATH).
 
 GUEST := $(BUILD)/guest
-GUEST_PROGS := $(GUEST)/sockprobe
+GUEST_PROGS := $(GUEST)/sockprobe $(GUEST)/nlbad
 
-$(GUEST)/%: tests/guest/%.c
+$(GUEST)/%: tests/guest/%.c include/uapi/cgaddr.h
 	@mkdir -p $(GUEST)
-	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -static -o $@ $<
+	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iinclude -static -o $@ $<
 
 tools: $(GUEST_PROGS)

@@ -97,3 +97,22 @@ module_loaded() {
 module_load() {
 	module_loaded || insmod /lib/cgaddr/cgaddr.ko
 }
+
+# prog_load OBJ [ARG]...: load a program with the CLI, print its id.
+prog_load() {
+	local out
+	out=$(cgaddr prog load "$@") || fail "cgaddr prog load $*"
+	echo "${out#id }"
+}
+
+# policy_reset: forget every program and attachment (reload the module,
+# which also exercises rmmod with policy in place).
+policy_reset() {
+	rmmod cgaddr
+	insmod /lib/cgaddr/cgaddr.ko
+}
+
+# in_cg PATH CMD [ARG]...: CMD's stdout, run in cgroup PATH, errors included.
+in_cg() {
+	cg_run "$@" 2>/dev/null || true
+}

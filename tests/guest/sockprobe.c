@@ -4,10 +4,16 @@
  * form guest tests compare as text.  Linked statically, so nothing can
  * intercept its calls (no LD_PRELOAD, no libc wrapper).
  *
- *   sockprobe [-u UID] [-g GID] bind tcp|udp ADDR PORT
+ *   sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT
+ *   sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]
+ *   sockprobe send udp ADDR PORT
  *
- * Prints "ADDR PORT" as getsockname() reports them after the operation,
- * or "error ENAME" when the operation fails (exit status 1).
+ * bind prints "ADDR PORT" as getsockname() reports them after the bind;
+ * recv binds, prints the same, then waits (default 10 s) for one datagram
+ * and prints "recv N from ADDR PORT"; send sends one 4-byte datagram and
+ * prints "sent N".  A failed operation prints "error ENAME" (exit 1).
+ * -m moves the process into another cgroup after socket() and before the
+ * operation: the socket belongs to the cgroup it was created in.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,12 +22,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sockprobe [-u UID] [-g GID] bind tcp|udp ADDR PORT\n");
+	fprintf(stderr, "usage: sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT\n"
+		"       sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]\n"
+		"       sockprobe send udp ADDR PORT\n");
 	exit(2);
 }
 
@@ -83,23 +93,93 @@ static int socket_for(const char *proto, int family)
 	return -1;
 }
 
-static int do_bind(int argc, char **argv)
+static const char *move_to;	/* -m */
+
+/* Join the cgroup of -m, if any. */
+static void move_cgroup(void)
+{
+	char path[4096];
+	FILE *f;
+
+	if (!move_to)
+		return;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", move_to);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
+/* socket(), -m, bind(), print the bound address; the fd or -1. */
+static int bound_socket(char **argv)
 {
 	struct sockaddr_storage ss, local;
 	socklen_t len, llen = sizeof(local);
 	int fd;
 
+	len = parse_addr(argv[2], argv[3], &ss);
+	fd = socket_for(argv[1], ss.ss_family);
+	if (fd < 0)
+		return fail("socket"), -1;
+	move_cgroup();
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		return fail("bind"), -1;
+	if (getsockname(fd, (struct sockaddr *)&local, &llen))
+		return fail("getsockname"), -1;
+	print_addr(&local);
+	fflush(stdout);
+	return fd;
+}
+
+static int do_bind(int argc, char **argv)
+{
 	if (argc != 4)
+		usage();
+	return bound_socket(argv) < 0;
+}
+
+static int do_recv(int argc, char **argv)
+{
+	struct timeval tv = { .tv_sec = argc > 4 ? atoi(argv[4]) : 10 };
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	char buf[512];
+	ssize_t n;
+	int fd;
+
+	if (argc < 4 || argc > 5 || strcmp(argv[1], "udp"))
+		usage();
+	fd = bound_socket(argv);
+	if (fd < 0)
+		return 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return fail("setsockopt");
+	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	if (n < 0)
+		return fail("recvfrom");
+	printf("recv %zd from ", n);
+	print_addr(&from);
+	return 0;
+}
+
+static int do_send(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	ssize_t n;
+	int fd;
+
+	if (argc != 4 || strcmp(argv[1], "udp"))
 		usage();
 	len = parse_addr(argv[2], argv[3], &ss);
 	fd = socket_for(argv[1], ss.ss_family);
 	if (fd < 0)
 		return fail("socket");
-	if (bind(fd, (struct sockaddr *)&ss, len))
-		return fail("bind");
-	if (getsockname(fd, (struct sockaddr *)&local, &llen))
-		return fail("getsockname");
-	print_addr(&local);
+	n = sendto(fd, "ping", 4, 0, (struct sockaddr *)&ss, len);
+	if (n < 0)
+		return fail("sendto");
+	printf("sent %zd\n", n);
 	return 0;
 }
 
@@ -108,8 +188,11 @@ int main(int argc, char **argv)
 	long uid = -1, gid = -1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+u:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "+u:g:m:")) != -1) {
 		switch (opt) {
+		case 'm':
+			move_to = optarg;
+			break;
 		case 'u':
 			uid = atol(optarg);
 			break;
@@ -130,6 +213,10 @@ int main(int argc, char **argv)
 		return fail("setuid");
 	if (!strcmp(argv[0], "bind"))
 		return do_bind(argc, argv);
+	if (!strcmp(argv[0], "recv"))
+		return do_recv(argc, argv);
+	if (!strcmp(argv[0], "send"))
+		return do_send(argc, argv);
 	usage();
 	return 2;
 }
