@@ -50,4 +50,14 @@ has 'genl_info_dump' include/net/genetlink.h && flag GENL_INFO_DUMP
 # 5.14 made the netns cookie a plain u64 set at creation; before it was
 # generated on first use by the unexported __net_gen_cookie().
 has 'u64[[:space:]]+net_cookie;' include/net/net_namespace.h && flag NET_COOKIE_U64
+# struct proto's recvmsg lost its noblock argument in 5.19 and its
+# addr_len argument in 6.16 or so.
+recvmsg=$(for t in "$src" "$obj"; do
+	grep -A2 '(\*recvmsg)(struct sock \*sk' "$t/include/net/sock.h" 2>/dev/null
+done | tr -d ' \t\n')
+case "$recvmsg" in
+*noblock*) flag RECVMSG_NOBLOCK ;;
+*addr_len*) ;;
+?*) flag RECVMSG_NO_ADDR_LEN ;;
+esac
 exit 0

@@ -146,6 +146,19 @@ static inline struct nlattr **cgaddr_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/* ---- struct proto's recvmsg ------------------------------------------ */
+
+#if defined(CGADDR_HAVE_RECVMSG_NOBLOCK)
+#define CGADDR_RECVMSG_PARAMS	, int noblock, int flags, int *addr_len
+#define CGADDR_RECVMSG_ARGS	, noblock, flags, addr_len
+#elif defined(CGADDR_HAVE_RECVMSG_NO_ADDR_LEN)
+#define CGADDR_RECVMSG_PARAMS	, int flags
+#define CGADDR_RECVMSG_ARGS	, flags
+#else
+#define CGADDR_RECVMSG_PARAMS	, int flags, int *addr_len
+#define CGADDR_RECVMSG_ARGS	, flags, addr_len
+#endif
+
 /* ---- network namespaces ---------------------------------------------- */
 
 #include <net/net_namespace.h>

@@ -14,6 +14,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <net/inet_common.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -24,9 +25,13 @@
 
 u64 cgaddr_helper_mask[4];
 
-/* Unexported generators, found at load; NULL where they do not exist. */
+/* Unexported functions, found at load; NULL where they do not exist. */
 static u64 (*cgaddr_sock_gen_cookie)(struct sock *sk);
 static u64 (*cgaddr_net_gen_cookie)(struct net *net);
+typedef int (*cgaddr_sk_bind_fn)(struct sock *sk, cgaddr_sockaddr_t *uaddr, int addr_len,
+				 u32 flags);
+static cgaddr_sk_bind_fn cgaddr_inet_bind_sk;	/* __inet_bind */
+static cgaddr_sk_bind_fn cgaddr_inet6_bind_sk;	/* __inet6_bind */
 
 /* The ids implemented here, whatever the kernel. */
 static const u8 cgaddr_helper_ids[] = {
@@ -101,6 +106,43 @@ static u64 cgaddr_ancestor_cgroup_id(int level)
 	return ancestor ? cgroup_id(ancestor) : 0;
 }
 
+/*
+ * bpf_bind(), connect programs only (the VM enforces that): bind the
+ * connecting socket, which its caller has locked, as natively --
+ * __inet_bind()/__inet6_bind() with BIND_FROM_BPF, and with port 0 the
+ * IP_BIND_ADDRESS_NO_PORT behaviour (address now, port at connect).
+ * Those functions do not reach cgaddr's own bind hook.
+ */
+static s64 cgaddr_helper_bind(struct cgaddr_run_env *env, const void *addr, u32 len)
+{
+	struct sockaddr_storage ss = {};
+	u32 flags = BIND_FROM_BPF;
+
+	if (!env->sk || len < offsetofend(struct sockaddr, sa_family))
+		return -EINVAL;
+	memcpy(&ss, addr, min_t(u32, len, sizeof(ss)));
+	if (ss.ss_family == AF_INET) {
+		if (len < sizeof(struct sockaddr_in))
+			return -EINVAL;
+		if (!((struct sockaddr_in *)&ss)->sin_port)
+			flags |= BIND_FORCE_ADDRESS_NO_PORT;
+		if (!cgaddr_inet_bind_sk)
+			return -EAFNOSUPPORT;
+		return cgaddr_inet_bind_sk(env->sk, (cgaddr_sockaddr_t *)&ss, len, flags);
+	}
+	if (ss.ss_family == AF_INET6) {
+		if (len < SIN6_LEN_RFC2133)
+			return -EINVAL;
+		if (!((struct sockaddr_in6 *)&ss)->sin6_port)
+			flags |= BIND_FORCE_ADDRESS_NO_PORT;
+		if (!cgaddr_inet6_bind_sk)
+			return -EAFNOSUPPORT;
+		return cgaddr_inet6_bind_sk(env->sk, (cgaddr_sockaddr_t *)&ss,
+					    min_t(u32, len, sizeof(ss)), flags);
+	}
+	return -EAFNOSUPPORT;
+}
+
 static int cgaddr_op_call(void *envp, struct cgaddr_vm_hcall *c)
 {
 	struct cgaddr_run_env *env = envp;
@@ -127,6 +169,9 @@ static int cgaddr_op_call(void *envp, struct cgaddr_vm_hcall *c)
 		break;
 	case 46:
 		c->ret = env->sk && cgaddr_sock_gen_cookie ? cgaddr_sock_gen_cookie(env->sk) : 0;
+		break;
+	case 64:
+		c->ret = cgaddr_helper_bind(env, (const void *)(uintptr_t)c->arg[1], c->arg[2]);
 		break;
 	case 80:
 		c->ret = cgroup_id(task_dfl_cgroup(current));
@@ -179,6 +224,12 @@ int __init cgaddr_helpers_init(void)
 		cgaddr_helper_allow(46);
 	else
 		pr_info("__sock_gen_cookie not found: bpf_get_socket_cookie is not available\n");
+	cgaddr_inet_bind_sk = (cgaddr_sk_bind_fn)cgaddr_symbol_address("__inet_bind");
+	cgaddr_inet6_bind_sk = (cgaddr_sk_bind_fn)cgaddr_symbol_address("__inet6_bind");
+	if (cgaddr_inet_bind_sk)
+		cgaddr_helper_allow(64);
+	else
+		pr_info("__inet_bind not found: bpf_bind is not available\n");
 #ifndef CGADDR_HAVE_NET_COOKIE_U64
 	cgaddr_net_gen_cookie = (void *)cgaddr_symbol_address("__net_gen_cookie");
 #endif

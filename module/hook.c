@@ -32,6 +32,41 @@ struct cgaddr_hook cgaddr_hooks[CGADDR_HOOK_COUNT] = {
 		.wrapper = cgaddr_wrap_inet6_bind,
 		.optional = true,
 	},
+	[CGADDR_HOOK_STREAM_CONNECT] = {
+		.symbol = "__inet_stream_connect",
+		.wrapper = cgaddr_wrap_stream_connect,
+	},
+	[CGADDR_HOOK_DGRAM_CONNECT] = {
+		.symbol = "inet_dgram_connect",
+		.wrapper = cgaddr_wrap_dgram_connect,
+	},
+	[CGADDR_HOOK_UDP_SENDMSG] = {
+		.symbol = "udp_sendmsg",
+		.wrapper = cgaddr_wrap_udp_sendmsg,
+	},
+	[CGADDR_HOOK_UDPV6_SENDMSG] = {
+		.symbol = "udpv6_sendmsg",
+		.wrapper = cgaddr_wrap_udpv6_sendmsg,
+		.optional = true,
+	},
+	[CGADDR_HOOK_UDP_RECVMSG] = {
+		.symbol = "udp_recvmsg",
+		.wrapper = cgaddr_wrap_udp_recvmsg,
+	},
+	[CGADDR_HOOK_UDPV6_RECVMSG] = {
+		.symbol = "udpv6_recvmsg",
+		.wrapper = cgaddr_wrap_udpv6_recvmsg,
+		.optional = true,
+	},
+	[CGADDR_HOOK_INET_GETNAME] = {
+		.symbol = "inet_getname",
+		.wrapper = cgaddr_wrap_inet_getname,
+	},
+	[CGADDR_HOOK_INET6_GETNAME] = {
+		.symbol = "inet6_getname",
+		.wrapper = cgaddr_wrap_inet6_getname,
+		.optional = true,
+	},
 };
 
 static void notrace cgaddr_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
@@ -72,6 +107,11 @@ static int cgaddr_hook_install(struct cgaddr_hook *hook)
 	int err;
 
 	hook->target = cgaddr_symbol_address(hook->symbol);
+	/* Wrappers of unexported functions call the original at this address. */
+	if (!hook->target) {
+		pr_err("cannot find %s (not in kallsyms?)\n", hook->symbol);
+		return -ENOENT;
+	}
 	hook->ops.func = cgaddr_ftrace_thunk;
 	hook->ops.flags = CGADDR_FTRACE_OPS_FLAGS;
 

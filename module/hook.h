@@ -15,6 +15,14 @@ enum cgaddr_hook_id {
 	CGADDR_HOOK_SELFTEST,	/* a function of ours, for the load-time check */
 	CGADDR_HOOK_INET_BIND,
 	CGADDR_HOOK_INET6_BIND,
+	CGADDR_HOOK_STREAM_CONNECT,	/* __inet_stream_connect: TCP, also TFO */
+	CGADDR_HOOK_DGRAM_CONNECT,	/* inet_dgram_connect: UDP */
+	CGADDR_HOOK_UDP_SENDMSG,
+	CGADDR_HOOK_UDPV6_SENDMSG,
+	CGADDR_HOOK_UDP_RECVMSG,
+	CGADDR_HOOK_UDPV6_RECVMSG,
+	CGADDR_HOOK_INET_GETNAME,
+	CGADDR_HOOK_INET6_GETNAME,
 	CGADDR_HOOK_COUNT,
 };
 
@@ -53,5 +61,22 @@ int cgaddr_selftest(void);
 /* Wrappers (hook_*.c). */
 int cgaddr_wrap_inet_bind(struct socket *sock, cgaddr_sockaddr_t *uaddr, int addr_len);
 int cgaddr_wrap_inet6_bind(struct socket *sock, cgaddr_sockaddr_t *uaddr, int addr_len);
+int cgaddr_wrap_stream_connect(struct socket *sock, cgaddr_sockaddr_t *uaddr, int addr_len,
+			       int flags, int is_sendmsg);
+int cgaddr_wrap_dgram_connect(struct socket *sock, cgaddr_sockaddr_t *uaddr, int addr_len,
+			      int flags);
+int cgaddr_wrap_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+int cgaddr_wrap_udpv6_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+int cgaddr_wrap_udp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len CGADDR_RECVMSG_PARAMS);
+int cgaddr_wrap_udpv6_recvmsg(struct sock *sk, struct msghdr *msg, size_t len CGADDR_RECVMSG_PARAMS);
+int cgaddr_wrap_inet_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+int cgaddr_wrap_inet6_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+
+/*
+ * The original function of hook @id, for wrappers whose original the
+ * kernel does not export: called through the address found at install
+ * (its call comes from the module, so the thunk lets it through).
+ */
+#define CGADDR_ORIG(id, fn_type) ((fn_type)cgaddr_hooks[id].target)
 
 #endif /* CGADDR_HOOK_H */

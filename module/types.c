@@ -6,24 +6,31 @@
 #include "hook.h"
 #include "types.h"
 
+#define H(x) (1U << CGADDR_HOOK_##x)
+
 static const struct {
 	u32 attach;
 	const char *name;
-	int hook;	/* enum cgaddr_hook_id, or -1 while not hooked */
+	u32 hooks;	/* the hooks that run its programs (enum cgaddr_hook_id bits) */
 } cgaddr_types[CGADDR_NTYPES] = {
-	[CGADDR_T_BIND4] = { BPF_CGROUP_INET4_BIND, "bind4", CGADDR_HOOK_INET_BIND },
-	[CGADDR_T_BIND6] = { BPF_CGROUP_INET6_BIND, "bind6", CGADDR_HOOK_INET6_BIND },
-	[CGADDR_T_CONNECT4] = { BPF_CGROUP_INET4_CONNECT, "connect4", -1 },
-	[CGADDR_T_CONNECT6] = { BPF_CGROUP_INET6_CONNECT, "connect6", -1 },
-	[CGADDR_T_SENDMSG4] = { BPF_CGROUP_UDP4_SENDMSG, "sendmsg4", -1 },
-	[CGADDR_T_SENDMSG6] = { BPF_CGROUP_UDP6_SENDMSG, "sendmsg6", -1 },
-	[CGADDR_T_RECVMSG4] = { BPF_CGROUP_UDP4_RECVMSG, "recvmsg4", -1 },
-	[CGADDR_T_RECVMSG6] = { BPF_CGROUP_UDP6_RECVMSG, "recvmsg6", -1 },
-	[CGADDR_T_GETPEERNAME4] = { BPF_CGROUP_INET4_GETPEERNAME, "getpeername4", -1 },
-	[CGADDR_T_GETPEERNAME6] = { BPF_CGROUP_INET6_GETPEERNAME, "getpeername6", -1 },
-	[CGADDR_T_GETSOCKNAME4] = { BPF_CGROUP_INET4_GETSOCKNAME, "getsockname4", -1 },
-	[CGADDR_T_GETSOCKNAME6] = { BPF_CGROUP_INET6_GETSOCKNAME, "getsockname6", -1 },
+	[CGADDR_T_BIND4] = { BPF_CGROUP_INET4_BIND, "bind4", H(INET_BIND) },
+	[CGADDR_T_BIND6] = { BPF_CGROUP_INET6_BIND, "bind6", H(INET6_BIND) },
+	[CGADDR_T_CONNECT4] = { BPF_CGROUP_INET4_CONNECT, "connect4",
+				H(STREAM_CONNECT) | H(DGRAM_CONNECT) },
+	[CGADDR_T_CONNECT6] = { BPF_CGROUP_INET6_CONNECT, "connect6",
+				H(STREAM_CONNECT) | H(DGRAM_CONNECT) },
+	[CGADDR_T_SENDMSG4] = { BPF_CGROUP_UDP4_SENDMSG, "sendmsg4", H(UDP_SENDMSG) },
+	[CGADDR_T_SENDMSG6] = { BPF_CGROUP_UDP6_SENDMSG, "sendmsg6", H(UDPV6_SENDMSG) },
+	[CGADDR_T_RECVMSG4] = { BPF_CGROUP_UDP4_RECVMSG, "recvmsg4", H(UDP_RECVMSG) },
+	[CGADDR_T_RECVMSG6] = { BPF_CGROUP_UDP6_RECVMSG, "recvmsg6", H(UDPV6_RECVMSG) },
+	[CGADDR_T_GETPEERNAME4] = { BPF_CGROUP_INET4_GETPEERNAME, "getpeername4", H(INET_GETNAME) },
+	[CGADDR_T_GETPEERNAME6] = { BPF_CGROUP_INET6_GETPEERNAME, "getpeername6", H(INET6_GETNAME) },
+	[CGADDR_T_GETSOCKNAME4] = { BPF_CGROUP_INET4_GETSOCKNAME, "getsockname4", H(INET_GETNAME) },
+	[CGADDR_T_GETSOCKNAME6] = { BPF_CGROUP_INET6_GETSOCKNAME, "getsockname6", H(INET6_GETNAME) },
 };
+
+/* Types with programs attached somewhere; under cgaddr_mutex. */
+static bool cgaddr_type_active[CGADDR_NTYPES];
 
 int cgaddr_type_from_attach(u32 attach_type)
 {
@@ -45,15 +52,34 @@ const char *cgaddr_type_name(enum cgaddr_type type)
 	return cgaddr_types[type].name;
 }
 
+/* Every hook the type needs is installed. */
 bool cgaddr_type_hooked(enum cgaddr_type type)
 {
-	int hook = cgaddr_types[type].hook;
+	u32 hooks = cgaddr_types[type].hooks;
+	int h;
 
-	return hook >= 0 && cgaddr_hooks[hook].installed;
+	for (h = 0; h < CGADDR_HOOK_COUNT; h++)
+		if ((hooks & (1U << h)) && !cgaddr_hooks[h].installed)
+			return false;
+	return hooks != 0;
 }
 
+/*
+ * A hook redirects while any type it serves has programs attached
+ * somewhere (several types share the connect and getname hooks).
+ */
 void cgaddr_type_hooks_set(enum cgaddr_type type, bool active)
 {
-	if (cgaddr_types[type].hook >= 0)
-		cgaddr_hook_set_active(cgaddr_types[type].hook, active);
+	int h, t;
+
+	cgaddr_type_active[type] = active;
+	for (h = 0; h < CGADDR_HOOK_COUNT; h++) {
+		bool on = false;
+
+		if (!(cgaddr_types[type].hooks & (1U << h)))
+			continue;
+		for (t = 0; t < CGADDR_NTYPES; t++)
+			on |= cgaddr_type_active[t] && (cgaddr_types[t].hooks & (1U << h));
+		cgaddr_hook_set_active(h, on);
+	}
 }

@@ -562,7 +562,25 @@ static int vm_put_refs(struct vm_state *st)
 #define DISPATCH() goto *jt[op->code]
 #define NEXT() do { op++; DISPATCH(); } while (0)
 #define TRY(e) do { f = (e); if (unlikely(f)) goto fault; } while (0)
-#define CHARGE(c) do { if (unlikely(left < (c))) goto f_budget; left -= (c); } while (0)
+/*
+ * Charge a run of @c instructions: one subtraction and one branch.  On
+ * exhaustion, give back what was not executed so insn_cnt stays exact.
+ */
+#define CHARGE(c) do {							\
+	u64 c_ = (c);							\
+	if (unlikely(__builtin_sub_overflow(left, c_, &left))) {	\
+		left += c_;						\
+		goto f_budget;						\
+	}								\
+} while (0)
+/*
+ * reg[0] read where gcc's GCSE cannot hoist it: otherwise it loads r0
+ * into a register at every dispatch, for the handful of handlers that
+ * use it (EXIT).
+ */
+#define R0 (*(volatile u64 *)&reg[0])
+/* Jump targets are instruction indexes. */
+#define TARGET(i) (ops + (i))
 
 /* dst = a OP b, for the 64- and 32-bit, K and X forms. */
 #define ALU(N, EXPR)							\
@@ -574,7 +592,7 @@ static int vm_put_refs(struct vm_state *st)
 #define BRANCH(cond) do {						\
 	if (cond) {							\
 		CHARGE(op->cost);					\
-		op = ops + op->off;					\
+		op = TARGET(op->off);					\
 	} else {							\
 		CHARGE(op->cost2);					\
 		op++;							\
@@ -642,7 +660,8 @@ int cgaddr_vm_exec(const struct cgaddr_vm_prog *prog, struct cgaddr_vm_run *run)
 	reg[10] = CGADDR_VM_STACK_TOP;
 	st->stack_lo = CGADDR_VM_STACK_TOP - prog->depth0;
 	fp = st->stack + VM_STACK_AREA;
-	memset(fp - prog->depth0, 0, prog->depth0);
+	if (prog->depth0)
+		memset(fp - prog->depth0, 0, prog->depth0);
 
 	budget = run->budget ? run->budget : CGADDR_VM_DEFAULT_BUDGET;
 	left = budget;
@@ -818,7 +837,7 @@ L_BSWAP64:
 	JMP(JSET, a & b, a & b)
 L_JA:
 	CHARGE(op->cost);
-	op = ops + op->off;
+	op = TARGET(op->off);
 	DISPATCH();
 
 L_LDDW:
@@ -871,8 +890,9 @@ L_CALL_LOCAL: {
 	reg[10] = st->stack_lo;
 	st->stack_lo -= depth;
 	fp = st->stack + (reg[10] - CGADDR_VM_STACK_BASE);
-	memset(fp - depth, 0, depth);
-	op = ops + op->off;
+	if (depth)
+		memset(fp - depth, 0, depth);
+	op = TARGET(op->off);
 	DISPATCH();
 }
 
@@ -893,12 +913,12 @@ L_RET: {
 }
 
 L_EXIT_CHECK:
-	if (unlikely(reg[0] - prog->retmin > (u64)(prog->retmax - prog->retmin))) {
+	if (unlikely(R0 - prog->retmin > (u64)(prog->retmax - prog->retmin))) {
 		f = CGADDR_VM_FAULT_RETVAL;
 		goto fault;
 	}
 L_EXIT:
-	run->r0 = reg[0];
+	run->r0 = R0;
 	run->insn_cnt = budget - left;
 	goto out;
 
@@ -920,7 +940,7 @@ out_fault:
 	goto out;
 
 out_partial:
-	run->r0 = reg[0];
+	run->r0 = R0;
 	run->insn_cnt = budget - left - (prog->rem[op - ops] - 1);
 out:
 	if (st->ndyn && vm_put_refs(st) && !run->fault) {

@@ -7,11 +7,16 @@
  *   sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT
  *   sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]
  *   sockprobe send udp ADDR PORT
+ *   sockprobe [-m CGROUP_DIR] connect tcp|udp ADDR PORT
+ *   sockprobe serve tcp ADDR PORT [SECONDS]
  *
  * bind prints "ADDR PORT" as getsockname() reports them after the bind;
  * recv binds, prints the same, then waits (default 10 s) for one datagram
  * and prints "recv N from ADDR PORT"; send sends one 4-byte datagram and
- * prints "sent N".  A failed operation prints "error ENAME" (exit 1).
+ * prints "sent N"; connect prints the local address (getsockname) and
+ * "peer ADDR PORT" (getpeername), and over UDP then sends 4 bytes; serve
+ * listens, prints its address, accepts one connection and prints "from
+ * ADDR PORT" (the peer accept() reports).  A failed operation prints "error ENAME" (exit 1).
  * -m moves the process into another cgroup after socket() and before the
  * operation: the socket belongs to the cgroup it was created in.
  */
@@ -31,7 +36,9 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT\n"
 		"       sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]\n"
-		"       sockprobe send udp ADDR PORT\n");
+		"       sockprobe send udp ADDR PORT\n"
+		"       sockprobe [-m CGROUP_DIR] connect tcp|udp ADDR PORT\n"
+		"       sockprobe serve tcp ADDR PORT [SECONDS]\n");
 	exit(2);
 }
 
@@ -111,6 +118,8 @@ static void move_cgroup(void)
 	}
 }
 
+static int reuse_addr;	/* serve: SO_REUSEADDR, as servers do */
+
 /* socket(), -m, bind(), print the bound address; the fd or -1. */
 static int bound_socket(char **argv)
 {
@@ -123,6 +132,8 @@ static int bound_socket(char **argv)
 	if (fd < 0)
 		return fail("socket"), -1;
 	move_cgroup();
+	if (reuse_addr && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse_addr, sizeof(reuse_addr)))
+		return fail("setsockopt"), -1;
 	if (bind(fd, (struct sockaddr *)&ss, len))
 		return fail("bind"), -1;
 	if (getsockname(fd, (struct sockaddr *)&local, &llen))
@@ -183,6 +194,58 @@ static int do_send(int argc, char **argv)
 	return 0;
 }
 
+static int do_connect(int argc, char **argv)
+{
+	struct sockaddr_storage ss, local, peer;
+	socklen_t len, llen = sizeof(local), plen = sizeof(peer);
+	int fd;
+
+	if (argc != 4)
+		usage();
+	len = parse_addr(argv[2], argv[3], &ss);
+	fd = socket_for(argv[1], ss.ss_family);
+	if (fd < 0)
+		return fail("socket");
+	move_cgroup();
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		return fail("connect");
+	if (getsockname(fd, (struct sockaddr *)&local, &llen))
+		return fail("getsockname");
+	if (getpeername(fd, (struct sockaddr *)&peer, &plen))
+		return fail("getpeername");
+	print_addr(&local);
+	printf("peer ");
+	print_addr(&peer);
+	if (!strcmp(argv[1], "udp") && send(fd, "ping", 4, 0) != 4)
+		return fail("send");
+	return 0;
+}
+
+static int do_serve(int argc, char **argv)
+{
+	struct timeval tv = { .tv_sec = argc > 4 ? atoi(argv[4]) : 10 };
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	int fd, c;
+
+	if (argc < 4 || argc > 5 || strcmp(argv[1], "tcp"))
+		usage();
+	reuse_addr = 1;
+	fd = bound_socket(argv);
+	if (fd < 0)
+		return 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return fail("setsockopt");
+	if (listen(fd, 4))
+		return fail("listen");
+	c = accept(fd, (struct sockaddr *)&from, &flen);
+	if (c < 0)
+		return fail("accept");
+	printf("from ");
+	print_addr(&from);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long uid = -1, gid = -1;
@@ -217,6 +280,10 @@ int main(int argc, char **argv)
 		return do_recv(argc, argv);
 	if (!strcmp(argv[0], "send"))
 		return do_send(argc, argv);
+	if (!strcmp(argv[0], "connect"))
+		return do_connect(argc, argv);
+	if (!strcmp(argv[0], "serve"))
+		return do_serve(argc, argv);
 	usage();
 	return 2;
 }

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+# The sock_addr program VM (module/vm_*.c) on the host: unit tests and the
+# eBPF conformance vectors under ASan/UBSan, the bpf_conformance plugin, a
+# libFuzzer target and a callgrind benchmark.  See docs/vm.md.
+#
+#   make check-vm     unit tests, conformance vectors, plugin smoke test,
+#                     FUZZ_CHECK_SECONDS (20) of fuzzing; part of check-host
+#   make fuzz         FUZZ_SECONDS (60) of fuzzing; fails on any crash,
+#                     sanitizer report or leak
+#   make bench-vm     host instructions per eBPF instruction (callgrind)
+
+VMB := $(BUILD)/vm
+VM_SRCS := $(wildcard module/vm_*.c)
+VM_HDRS := module/vm.h $(wildcard module/vm_*.h) tests/vm/vm_asm.h
+VM_CPPFLAGS := $(HOST_CPPFLAGS) -Itests/vm
+VM_SAN := -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+VM_SAN_OBJS := $(patsubst module/%.c,$(VMB)/san/%.o,$(VM_SRCS))
+
+# The third-party vectors live beside the clone (../shared); without them
+# the conformance step says so and is skipped.
+CONFORMANCE_DIR ?= $(abspath ../shared/conformance/vectors)
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 20
+FUZZ_CC ?= clang
+BENCH_RUNS ?= 200
+
+# The VM, sanitized, for the unit tests and the conformance runner.
+$(VMB)/san/%.o: module/%.c $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -c -o $@ $<
+
+# The tests themselves at -O0: the file is large, and -O1 with the
+# sanitizers takes a minute to compile it.
+$(VMB)/vm_test.o: tests/vm/vm_test.c $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O0 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -c -o $@ $<
+
+$(VMB)/vm_test: $(VMB)/vm_test.o $(VM_SAN_OBJS)
+	$(CC) $(VM_SAN) -o $@ $^
+
+$(VMB)/cgaddr-vm-conformance: tests/vm/conformance.c $(VM_SAN_OBJS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -o $@ $< $(VM_SAN_OBJS)
+
+# The bpf_conformance plugin, at the path the issue names.
+$(HOST)/cgaddr-vm-plugin: tests/vm/plugin.c $(VM_SRCS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(VM_CPPFLAGS) -o $@ tests/vm/plugin.c $(VM_SRCS)
+
+$(VMB)/cgaddr-vm-fuzz: tests/vm/fuzz.c $(VM_SRCS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(VM_CPPFLAGS) -o $@ tests/vm/fuzz.c $(VM_SRCS)
+
+# Seed inputs, generated from a few valid programs (tests/vm/seeds.c).
+$(VMB)/cgaddr-vm-seeds: tests/vm/seeds.c $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(WARN) $(VM_CPPFLAGS) -o $@ $<
+
+$(VMB)/seeds/.stamp: $(VMB)/cgaddr-vm-seeds
+	@rm -rf $(VMB)/seeds && mkdir -p $(VMB)/seeds
+	$< $(VMB)/seeds
+	@touch $@
+
+$(VMB)/cgaddr-vm-bench: tests/vm/bench.c $(VM_SRCS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) $(VM_CPPFLAGS) -o $@ tests/vm/bench.c $(VM_SRCS)
+
+# The fuzzer works on a copy of tests/vm/corpus and the generated seeds
+# in $(VMB)/fuzz: the repository is never written to.
+VM_FUZZ_RUN = tests/vm/fuzz.sh $(VMB)/cgaddr-vm-fuzz $(1) $(VMB)/fuzz tests/vm/corpus $(VMB)/seeds
+
+define VM_CONFORMANCE_RUN
+	@if [ -d "$(CONFORMANCE_DIR)" ]; then \
+		echo "$(VMB)/cgaddr-vm-conformance $(CONFORMANCE_DIR)"; \
+		$(VMB)/cgaddr-vm-conformance $(CONFORMANCE_DIR); \
+	else \
+		echo "SKIP conformance: no vectors at $(CONFORMANCE_DIR)" \
+			"(../shared beside the clone; set CONFORMANCE_DIR=...)"; \
+	fi
+endef
+
+.PHONY: check-vm vm-test vm-conformance vm-plugin-smoke fuzz fuzz-vm bench-vm
+
+vm-test: $(VMB)/vm_test
+	$(VMB)/vm_test
+
+vm-conformance: $(VMB)/cgaddr-vm-conformance
+	$(VM_CONFORMANCE_RUN)
+
+vm-plugin-smoke: $(HOST)/cgaddr-vm-plugin
+	tests/vm/plugin-smoke.sh $(HOST)/cgaddr-vm-plugin
+
+# Everything is built first (in parallel under -j), then run in order.
+check-vm: $(VMB)/vm_test $(VMB)/cgaddr-vm-conformance $(HOST)/cgaddr-vm-plugin \
+		$(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp
+	$(VMB)/vm_test
+	$(VM_CONFORMANCE_RUN)
+	tests/vm/plugin-smoke.sh $(HOST)/cgaddr-vm-plugin
+	$(call VM_FUZZ_RUN,$(FUZZ_CHECK_SECONDS))
+
+fuzz: fuzz-vm
+
+fuzz-vm: $(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp
+	$(call VM_FUZZ_RUN,$(FUZZ_SECONDS))
+
+bench-vm: $(VMB)/cgaddr-vm-bench $(PROGS_OBJS)
+	tests/vm/bench.sh $(VMB)/cgaddr-vm-bench $(BENCH_RUNS) $(VMB)/bench $(PROGS_OBJS)
+
+HOST_CHECKS += check-vm
