@@ -64,6 +64,7 @@ module:
 -include tests/tools/tools-test.mk
 -include tests/vm/vm.mk
 -include tests/guest/guest.mk
+-include packaging/packaging.mk
 
 # ---- tests ---------------------------------------------------------------
 

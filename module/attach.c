@@ -120,6 +120,7 @@ static struct cgaddr_cg *cgaddr_cg_get(struct cgroup *cgrp)
 	}
 	cgroup_get(cgrp);
 	list_add_tail(&cg->all, &cgaddr_cgs);
+	atomic_inc(&cgaddr_objects.cgroups);
 	return cg;
 }
 
@@ -159,6 +160,7 @@ static void cgaddr_effective_free(struct cgaddr_effective *eff)
 static void cgaddr_cg_free_rcu(struct rcu_head *head)
 {
 	kfree(container_of(head, struct cgaddr_cg, rcu));
+	atomic_dec(&cgaddr_objects.cgroups);
 }
 
 /* Drop an entry that has no programs left. */
@@ -271,6 +273,7 @@ static bool cgaddr_hierarchy_allows(struct cgroup *cgrp, enum cgaddr_type type, 
 	return true;
 }
 
+/* Count attachments of @type; the last one gone unpatches its hooks. */
 static void cgaddr_type_users_add(enum cgaddr_type type, int delta)
 {
 	bool was = cgaddr_type_users[type] > 0;
@@ -359,9 +362,20 @@ int cgaddr_attach(struct cgroup *cgrp, enum cgaddr_type type, struct cgaddr_prog
 		if (!fresh)
 			return -ENOMEM;
 	}
+	/* The first program of a type anywhere: patch its functions first. */
+	if (!cgaddr_type_users[type]) {
+		err = cgaddr_type_hooks_set(type, true);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "cannot patch the kernel functions of this attach type (see the kernel log)");
+			kfree(fresh);
+			return err;
+		}
+	}
 	cg = cgaddr_cg_get(cgrp);
 	if (IS_ERR(cg)) {
 		kfree(fresh);
+		if (!cgaddr_type_users[type])
+			cgaddr_type_hooks_set(type, false);
 		return PTR_ERR(cg);
 	}
 
@@ -388,6 +402,8 @@ int cgaddr_attach(struct cgroup *cgrp, enum cgaddr_type type, struct cgaddr_prog
 			cg->flags[type] = 0;
 		if (created)
 			cgaddr_cg_release(cg);
+		if (!cgaddr_type_users[type])
+			cgaddr_type_hooks_set(type, false);
 		return err;
 	}
 
@@ -466,6 +482,48 @@ struct cgroup *cgaddr_attached_cgroup_get(u64 id)
 	return NULL;
 }
 
+/*
+ * QUERY_F_EFFECTIVE for a cgroup without attachments of its own: it runs
+ * what its nearest ancestor with an entry runs (as natively, where every
+ * cgroup has its inherited array).
+ */
+static int cgaddr_query_inherited(struct cgroup *cgrp, int only_type, unsigned long *pos,
+				  int (*fn)(const struct cgaddr_query_item *item, void *arg),
+				  void *arg)
+{
+	struct cgaddr_query_item item = { .cgrp = cgrp };
+	struct cgaddr_effective *eff = NULL;
+	struct cgaddr_cg *cg = NULL;
+	struct cgroup *p;
+	int t, err;
+	u32 i, *ids;
+
+	for (p = cgroup_parent(cgrp); p && !cg; p = cgroup_parent(p))
+		cg = cgaddr_cg_find(p);
+	for (t = *pos; cg && t < CGADDR_NTYPES; t++, (*pos)++) {
+		if (only_type >= 0 && t != only_type)
+			continue;
+		eff = rcu_dereference_protected(cg->effective[t], lockdep_is_held(&cgaddr_mutex));
+		if (!eff || !eff->cnt)
+			continue;
+		ids = kmalloc_array(eff->cnt, sizeof(*ids), GFP_KERNEL);
+		if (!ids)
+			return -ENOMEM;
+		for (i = 0; i < eff->cnt; i++)
+			ids[i] = eff->progs[i]->id;
+		item.gone = cgaddr_cgroup_gone(cgrp);
+		item.type = t;
+		item.flags = 0;
+		item.cnt = eff->cnt;
+		item.ids = ids;
+		err = fn(&item, arg);
+		kfree(ids);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int cgaddr_query(struct cgroup *only, int only_type, bool effective, unsigned long *pos,
 		 int (*fn)(const struct cgaddr_query_item *item, void *arg), void *arg)
 {
@@ -478,6 +536,8 @@ int cgaddr_query(struct cgroup *only, int only_type, bool effective, unsigned lo
 	u32 *ids;
 
 	lockdep_assert_held(&cgaddr_mutex);
+	if (only && effective && !cgaddr_cg_find(only))
+		return cgaddr_query_inherited(only, only_type, pos, fn, arg);
 	list_for_each_entry(cg, &cgaddr_cgs, all) {
 		if (only && cg->cgrp != only)
 			continue;
@@ -577,7 +637,7 @@ int cgaddr_attach_init(void)
 }
 
 /* After the hooks are gone: drop every attachment. */
-void cgaddr_attach_exit(void)
+void cgaddr_attach_release_all(void)
 {
 	struct cgaddr_cg *cg, *tmp;
 
@@ -586,5 +646,11 @@ void cgaddr_attach_exit(void)
 	list_for_each_entry_safe(cg, tmp, &cgaddr_cgs, all)
 		cgaddr_reap_one(cg);
 	mutex_unlock(&cgaddr_mutex);
+}
+
+/* Once no wrapper can run: the table's buckets are not RCU-freed. */
+void cgaddr_attach_exit(void)
+{
+	cgaddr_attach_release_all();
 	rhashtable_destroy(&cgaddr_cg_table);
 }

@@ -57,6 +57,9 @@ int cgaddr_query(struct cgroup *only, int only_type, bool effective, unsigned lo
 void cgaddr_reap(void);
 
 int cgaddr_attach_init(void);
+/* Drop every attachment (unpatching the hooks as their last one goes). */
+void cgaddr_attach_release_all(void);
+/* After the hooks are removed: free what is left. */
 void cgaddr_attach_exit(void);
 
 #endif /* CGADDR_ATTACH_H */

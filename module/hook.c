@@ -133,6 +133,7 @@ static int cgaddr_hook_install(struct cgaddr_hook *hook)
 		return err;
 	}
 	hook->installed = true;
+	hook->registered = true;
 	return 0;
 }
 
@@ -141,14 +142,50 @@ static void cgaddr_hook_uninstall(struct cgaddr_hook *hook)
 	if (!hook->installed)
 		return;
 	WRITE_ONCE(hook->active, false);
-	unregister_ftrace_function(&hook->ops);
+	if (hook->registered)
+		unregister_ftrace_function(&hook->ops);
+	hook->registered = false;
 	cgaddr_ftrace_free_filter(&hook->ops);
 	hook->installed = false;
 }
 
-void cgaddr_hook_set_active(enum cgaddr_hook_id id, bool active)
+/*
+ * A function is patched only while programs of a type it serves are
+ * attached somewhere: without policy, the kernel runs exactly as without
+ * cgaddr (its fentry call site is a NOP again).  Tasks already redirected
+ * when a hook is unpatched finish in the wrapper, which stays loaded.
+ */
+int cgaddr_hook_set_active(enum cgaddr_hook_id id, bool active)
 {
-	WRITE_ONCE(cgaddr_hooks[id].active, active);
+	struct cgaddr_hook *hook = &cgaddr_hooks[id];
+	int err;
+
+	if (!hook->installed)
+		return active ? -ENODEV : 0;
+	if (active && !hook->registered) {
+		err = register_ftrace_function(&hook->ops);
+		if (err) {
+			pr_err("cannot hook %s again (%d)%s\n", hook->symbol, err,
+			       err == -EBUSY ? ": another ftrace IPMODIFY user (a livepatch?) owns it" : "");
+			return err;
+		}
+		hook->registered = true;
+	}
+	WRITE_ONCE(hook->active, active);
+	if (!active && hook->registered) {
+		unregister_ftrace_function(&hook->ops);
+		hook->registered = false;
+	}
+	return 0;
+}
+
+void cgaddr_hooks_park(void)
+{
+	int i;
+
+	for (i = 0; i < CGADDR_HOOK_COUNT; i++)
+		if (cgaddr_hooks[i].installed)
+			cgaddr_hook_set_active(i, false);
 }
 
 /*

@@ -32,7 +32,8 @@ struct cgaddr_hook {
 	bool optional;		/* a missing symbol is not fatal (e.g. IPv6 off) */
 
 	unsigned long target;	/* entry address of @symbol, once found */
-	bool installed;
+	bool installed;		/* found, traceable, and proven at load */
+	bool registered;	/* its ftrace_ops is live: the function is patched */
 	bool active;		/* redirect calls (else the thunk does nothing) */
 	unsigned long hits;	/* wrapper entries seen by the self-check */
 	struct ftrace_ops ops;
@@ -51,7 +52,10 @@ unsigned long cgaddr_symbol_address(const char *symbol);
 
 int cgaddr_hooks_install(void);
 void cgaddr_hooks_remove(void);
-void cgaddr_hook_set_active(enum cgaddr_hook_id id, bool active);
+/* After the self-check: unpatch every function until a hook is needed. */
+void cgaddr_hooks_park(void);
+/* Patch and redirect, or unpatch; under cgaddr_mutex.  0 or -errno. */
+int cgaddr_hook_set_active(enum cgaddr_hook_id id, bool active);
 
 /* The selftest's target and wrapper (selftest.c). */
 void cgaddr_selftest_target(void *info);

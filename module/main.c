@@ -6,6 +6,8 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 #include <linux/rcupdate.h>
 
 #include "attach.h"
@@ -17,6 +19,24 @@
 #include "run.h"
 
 DEFINE_MUTEX(cgaddr_mutex);
+struct cgaddr_objects cgaddr_objects;
+
+bool cgaddr_enabled = true;
+module_param_named(enabled, cgaddr_enabled, bool, 0644);
+MODULE_PARM_DESC(enabled, "run programs (0: every hook passes calls through unchanged; policy stays loaded)");
+
+static int cgaddr_objects_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "programs %d cgroups %d\n",
+			  atomic_read(&cgaddr_objects.programs),
+			  atomic_read(&cgaddr_objects.cgroups));
+}
+
+static const struct kernel_param_ops cgaddr_objects_ops = {
+	.get = cgaddr_objects_get,
+};
+module_param_cb(objects, &cgaddr_objects_ops, NULL, 0444);
+MODULE_PARM_DESC(objects, "live programs and cgroups with attachments (read-only)");
 
 int cgaddr_hooks_installed(void)
 {
@@ -54,6 +74,7 @@ static int __init cgaddr_init(void)
 		pr_err("not loading: the self-check failed on this kernel\n");
 		goto out_hooks;
 	}
+	cgaddr_hooks_park();
 	err = cgaddr_netlink_init();
 	if (err)
 		goto out_hooks;
@@ -70,14 +91,17 @@ out_run:
 }
 
 /*
- * Reverse order.  After the hooks are removed no task runs a program
- * (removal waits for every wrapper, including those sleeping in the
- * original function), so attachments and programs can go; the RCU
- * callbacks that free them must finish before the module's text does.
+ * Reverse order.  With the control plane gone, releasing the attachments
+ * unpatches the functions as their last attachment goes; then the hooks
+ * are removed, which waits for every wrapper still running (including
+ * those sleeping in the original function), so no task can run a program
+ * any more; the RCU callbacks that free arrays and programs must finish
+ * before the module's text goes.
  */
 static void __exit cgaddr_exit(void)
 {
 	cgaddr_netlink_exit();
+	cgaddr_attach_release_all();
 	cgaddr_hooks_remove();
 	cgaddr_attach_exit();
 	cgaddr_prog_exit();

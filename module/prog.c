@@ -17,6 +17,7 @@ static void cgaddr_prog_free_rcu(struct rcu_head *head)
 	cgaddr_vm_free(prog->vm);
 	free_percpu(prog->stats);
 	kfree(prog);
+	atomic_dec(&cgaddr_objects.programs);
 }
 
 void cgaddr_prog_put(struct cgaddr_prog *prog)
@@ -58,6 +59,7 @@ int cgaddr_prog_register(struct cgaddr_prog *prog)
 		return id;
 	prog->id = id;
 	refcount_set(&prog->ref, 1);
+	atomic_inc(&cgaddr_objects.programs);
 	return 0;
 }
 

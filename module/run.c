@@ -200,6 +200,8 @@ int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_ty
 	struct cgaddr_effective *eff;
 	int ret = 0;
 
+	if (unlikely(!READ_ONCE(cgaddr_enabled)))
+		return 0;
 	rcu_read_lock();
 	eff = cgaddr_effective(cgaddr_sock_cgroup(sk), type);
 	if (eff)

@@ -68,18 +68,34 @@ bool cgaddr_type_hooked(enum cgaddr_type type)
  * A hook redirects while any type it serves has programs attached
  * somewhere (several types share the connect and getname hooks).
  */
-void cgaddr_type_hooks_set(enum cgaddr_type type, bool active)
+static bool cgaddr_hook_wanted(int h)
 {
-	int h, t;
+	int t;
+
+	for (t = 0; t < CGADDR_NTYPES; t++)
+		if (cgaddr_type_active[t] && (cgaddr_types[t].hooks & (1U << h)))
+			return true;
+	return false;
+}
+
+int cgaddr_type_hooks_set(enum cgaddr_type type, bool active)
+{
+	bool was = cgaddr_type_active[type];
+	int h, err;
 
 	cgaddr_type_active[type] = active;
 	for (h = 0; h < CGADDR_HOOK_COUNT; h++) {
-		bool on = false;
-
 		if (!(cgaddr_types[type].hooks & (1U << h)))
 			continue;
-		for (t = 0; t < CGADDR_NTYPES; t++)
-			on |= cgaddr_type_active[t] && (cgaddr_types[t].hooks & (1U << h));
-		cgaddr_hook_set_active(h, on);
+		err = cgaddr_hook_set_active(h, cgaddr_hook_wanted(h));
+		if (err) {
+			/* Only activation fails: undo the hooks already switched on. */
+			cgaddr_type_active[type] = was;
+			while (--h >= 0)
+				if (cgaddr_types[type].hooks & (1U << h))
+					cgaddr_hook_set_active(h, cgaddr_hook_wanted(h));
+			return err;
+		}
 	}
+	return 0;
 }

@@ -33,7 +33,11 @@ const char *cgaddr_type_name(enum cgaddr_type type);
 /* Whether the hooks @type needs are installed on this kernel. */
 bool cgaddr_type_hooked(enum cgaddr_type type);
 
-/* Activate or deactivate the hooks that serve @type. */
-void cgaddr_type_hooks_set(enum cgaddr_type type, bool active);
+/*
+ * Activate or deactivate the hooks that serve @type (a hook shared with
+ * another active type stays on); under cgaddr_mutex.  Activation may
+ * fail (a function cannot be patched): -errno, nothing changed.
+ */
+int cgaddr_type_hooks_set(enum cgaddr_type type, bool active);
 
 #endif /* CGADDR_TYPES_H */

@@ -13,6 +13,7 @@ PKGS=(
 	clang llvm lld libclang-rt-dev					# BPF objects, fuzzing
 	linux-libc-dev libbpf-dev bpftool				# native comparison
 	dkms dwarves valgrind gnuplot-nox iproute2			# install, bench
+	debhelper dh-dkms lintian groff-base man-db openssl		# packages, docs
 	debian-archive-keyring ca-certificates
 )
 

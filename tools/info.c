@@ -62,6 +62,21 @@ static int get_info(struct nl *nl, struct module_info *mi)
 	return ret ? nl_fail(nl, ret, "info") : 0;
 }
 
+int module_attach_types(struct nl *nl, uint32_t *types, uint32_t max, uint32_t *cnt)
+{
+	struct module_info mi;
+	uint32_t i;
+	int ret;
+
+	ret = get_info(nl, &mi);
+	if (ret)
+		return ret;
+	for (i = 0; i < mi.ntypes && i < max; i++)
+		types[i] = mi.types[i];
+	*cnt = i;
+	return 0;
+}
+
 static void print_info(const struct module_info *mi)
 {
 	uint32_t i;

@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "info.h"
+#include "pin.h"
 #include "prog.h"
 #include "util.h"
 
@@ -28,6 +29,7 @@ static const char main_usage[] =
 "\n"
 "  cgaddr prog help       programs: load, dump, list, show, del, run\n"
 "  cgaddr cgroup help     attachments: attach, detach, show, tree\n"
+"  cgaddr pin --help      pin a cgroup to addresses: pin, pin --show, unpin\n"
 "  cgaddr info            what the loaded module supports\n"
 "  cgaddr version         versions of the tool and of the module\n"
 "\n"
@@ -37,7 +39,8 @@ static const char main_usage[] =
 "  -h, --help             usage (also: cgaddr OBJECT COMMAND --help)\n"
 "  -V, --version          the tool's version\n"
 "\n"
-"Objects and commands may be abbreviated (cgaddr c t = cgaddr cgroup tree).\n"
+"Objects and commands may be abbreviated (cgaddr c t = cgaddr cgroup tree),\n"
+"except pin and unpin.\n"
 "Changing policy (load, del, attach, detach, run) needs CAP_NET_ADMIN.\n"
 "CGADDR_DEBUG=1 in the environment prints the netlink messages.\n";
 
@@ -50,12 +53,15 @@ static int do_help(int argc, char **argv)
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	bool exact;		/* not abbreviated: it changes policy at once */
 } objects[] = {
-	{ "prog", do_prog },
-	{ "cgroup", do_cgroup },
-	{ "info", do_info },
-	{ "version", do_version },
-	{ "help", do_help },
+	{ "prog", do_prog, false },
+	{ "cgroup", do_cgroup, false },
+	{ "info", do_info, false },
+	{ "version", do_version, false },
+	{ "help", do_help, false },
+	{ "pin", do_pin, true },
+	{ "unpin", do_unpin, true },
 };
 
 static int run_object(int argc, char **argv)
@@ -73,7 +79,7 @@ static int run_object(int argc, char **argv)
 		if (!strcmp(argv[0], objects[i].name))
 			return objects[i].fn(argc - 1, argv + 1);
 	for (i = 0; i < ARRAY_SIZE(objects); i++) {
-		if (!is_prefix(argv[0], objects[i].name))
+		if (objects[i].exact || !is_prefix(argv[0], objects[i].name))
 			continue;
 		if (found >= 0)
 			return usage_err("'%s' is ambiguous ('%s' or '%s'?)", argv[0],

@@ -346,13 +346,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 
 /* ---- the run ------------------------------------------------------------------------ */
 
-struct run_result {
-	bool has_ctx;
-	struct bpf_sock_addr ctx;
-	uint64_t retval, insn_cnt, duration_ns;
-	uint32_t fault;
-};
-
 static int run_reply(const nl_attrs_t tb, void *arg)
 {
 	struct run_result *r = arg;
@@ -378,6 +371,25 @@ static int run_reply(const nl_attrs_t tb, void *arg)
 		r->has_ctx = true;
 	}
 	return 0;
+}
+
+int prog_test_run(struct nl *nl, uint32_t id, const struct bpf_sock_addr *ctx,
+		  const struct bpf_sock *sk, struct run_result *r)
+{
+	struct nl_msg *m;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	m = nl_msg_new(nl, CGADDR_CMD_TEST_RUN, false, sizeof(*ctx) + sizeof(*sk) + 64);
+	if (!m)
+		return -ENOMEM;
+	nl_put_u32(m, CGADDR_A_PROG_ID, id);
+	nl_put_bin(m, CGADDR_A_TEST_CTX, ctx, sizeof(*ctx));
+	if (sk)
+		nl_put_bin(m, CGADDR_A_TEST_SK, sk, sizeof(*sk));
+	ret = nl_talk(nl, m, run_reply, r);
+	nl_msg_free(m);
+	return ret;
 }
 
 static const char *fault_name(uint32_t fault)
@@ -472,7 +484,6 @@ int do_prog_run(int argc, char **argv)
 	struct run_result r = { 0 };
 	struct run_args a = { 0 };
 	struct prog_info info;
-	struct nl_msg *m;
 	struct nl *nl;
 	int ret;
 
@@ -490,16 +501,7 @@ int do_prog_run(int argc, char **argv)
 	ret = parse_run_args(argc, argv, &a);
 	if (ret)
 		goto out;
-	ret = -ENOMEM;
-	m = nl_msg_new(nl, CGADDR_CMD_TEST_RUN, false, sizeof(a.ctx) + sizeof(a.sk) + 64);
-	if (!m)
-		goto out;
-	nl_put_u32(m, CGADDR_A_PROG_ID, a.id);
-	nl_put_bin(m, CGADDR_A_TEST_CTX, &a.ctx, sizeof(a.ctx));
-	if (a.has_sk)
-		nl_put_bin(m, CGADDR_A_TEST_SK, &a.sk, sizeof(a.sk));
-	ret = nl_talk(nl, m, run_reply, &r);
-	nl_msg_free(m);
+	ret = prog_test_run(nl, a.id, &a.ctx, a.has_sk ? &a.sk : NULL, &r);
 	if (ret)
 		nl_fail(nl, ret, "prog run");
 	else

@@ -3,6 +3,12 @@
 #ifndef CGADDR_TOOL_RUN_H
 #define CGADDR_TOOL_RUN_H
 
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+
 #define RUN_USAGE \
 	"cgaddr prog run ID [family F] [ip ADDR] [port N] [type T] [protocol P]\n" \
 	"                       [msg_src ADDR] [user_family F] [ctx HEX]\n" \
@@ -30,5 +36,21 @@
 	"                 dst_ip4, dst_ip6, state, rx_queue_mapping\n"
 
 int do_prog_run(int argc, char **argv);
+
+/* What one CGADDR_CMD_TEST_RUN answered. */
+struct run_result {
+	bool has_ctx;			/* ctx: the context after the run */
+	struct bpf_sock_addr ctx;
+	uint64_t retval, insn_cnt, duration_ns;
+	uint32_t fault;			/* CGADDR_FAULT_* */
+};
+
+/*
+ * Runs program @id once on @ctx (and @sk as ctx->sk, or zeros when NULL).
+ * 0 or a negative errno; prints nothing for the module's errors (see
+ * nl_fail()).
+ */
+int prog_test_run(struct nl *nl, uint32_t id, const struct bpf_sock_addr *ctx,
+		  const struct bpf_sock *sk, struct run_result *r);
 
 #endif /* CGADDR_TOOL_RUN_H */

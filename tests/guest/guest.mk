@@ -2,7 +2,7 @@
 # Static programs for the QEMU guest (build/guest/, on the guest's PATH).
 
 GUEST := $(BUILD)/guest
-GUEST_PROGS := $(GUEST)/sockprobe $(GUEST)/nlbad
+GUEST_PROGS := $(GUEST)/sockprobe $(GUEST)/nlbad $(GUEST)/bpfload
 
 $(GUEST)/%: tests/guest/%.c include/uapi/cgaddr.h
 	@mkdir -p $(GUEST)

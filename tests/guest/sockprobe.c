@@ -7,7 +7,7 @@
  *   sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT
  *   sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]
  *   sockprobe send udp ADDR PORT
- *   sockprobe [-m CGROUP_DIR] connect tcp|udp ADDR PORT
+ *   sockprobe [-m CGROUP_DIR] [-l LPORT] connect tcp|udp ADDR PORT
  *   sockprobe serve tcp ADDR PORT [SECONDS]
  *
  * bind prints "ADDR PORT" as getsockname() reports them after the bind;
@@ -19,6 +19,8 @@
  * ADDR PORT" (the peer accept() reports).  A failed operation prints "error ENAME" (exit 1).
  * -m moves the process into another cgroup after socket() and before the
  * operation: the socket belongs to the cgroup it was created in.
+ * -l binds the connecting socket to the wildcard address and port LPORT
+ * (with SO_REUSEADDR) before connect (after -m).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,7 +39,7 @@ static void usage(void)
 	fprintf(stderr, "usage: sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT\n"
 		"       sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]\n"
 		"       sockprobe send udp ADDR PORT\n"
-		"       sockprobe [-m CGROUP_DIR] connect tcp|udp ADDR PORT\n"
+		"       sockprobe [-m CGROUP_DIR] [-l LPORT] connect tcp|udp ADDR PORT\n"
 		"       sockprobe serve tcp ADDR PORT [SECONDS]\n");
 	exit(2);
 }
@@ -101,6 +103,7 @@ static int socket_for(const char *proto, int family)
 }
 
 static const char *move_to;	/* -m */
+static const char *local_port;	/* -l */
 
 /* Join the cgroup of -m, if any. */
 static void move_cgroup(void)
@@ -207,6 +210,17 @@ static int do_connect(int argc, char **argv)
 	if (fd < 0)
 		return fail("socket");
 	move_cgroup();
+	if (local_port) {
+		struct sockaddr_storage ls;
+		socklen_t lslen;
+		int one = 1;
+
+		lslen = parse_addr(ss.ss_family == AF_INET ? "0.0.0.0" : "::", local_port, &ls);
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+			return fail("setsockopt");
+		if (bind(fd, (struct sockaddr *)&ls, lslen))
+			return fail("bind");
+	}
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		return fail("connect");
 	if (getsockname(fd, (struct sockaddr *)&local, &llen))
@@ -251,10 +265,13 @@ int main(int argc, char **argv)
 	long uid = -1, gid = -1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+u:g:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "+u:g:m:l:")) != -1) {
 		switch (opt) {
 		case 'm':
 			move_to = optarg;
+			break;
+		case 'l':
+			local_port = optarg;
 			break;
 		case 'u':
 			uid = atol(optarg);

@@ -21,6 +21,8 @@
  *   CGADDR_FAKE_LOAD_ERR  PROG_LOAD fails with EINVAL and this message
  *   CGADDR_FAKE_LOAD_ERR_NAME  ... only for the program of this name
  *   CGADDR_FAKE_GENL_VERSION  the family's version (default 1)
+ *   CGADDR_FAKE_TYPES   the attach types GET_INFO lists: "all", or numbers
+ *                       separated by commas (default: bind4 and bind6)
  *   CGADDR_FAKE_REJECT_ATTR  requests carrying this attribute type fail
  *                       with EINVAL, the attribute's offset and no message
  *
@@ -334,15 +336,27 @@ static bool type_ok(uint32_t t)
 static int do_get_info(void)
 {
 	struct nlmsghdr *nlh = reply_start(FAKE_FAMILY, CGADDR_CMD_GET_INFO, 0);
+	const char *types = getenv("CGADDR_FAKE_TYPES"), *s;
 	struct nlattr *n;
+	char *end;
+	uint32_t t;
 
 	mnl_attr_put_strz(nlh, CGADDR_A_VERSION, "0.1.0-fake");
 	mnl_attr_put_u32(nlh, CGADDR_A_GENL_VERSION, CGADDR_GENL_VERSION);
 	mnl_attr_put_u32(nlh, CGADDR_A_MAX_INSNS, 4096);
 	mnl_attr_put_u32(nlh, CGADDR_A_BUDGET, 1000000);
 	n = mnl_attr_nest_start(nlh, CGADDR_A_ATTACH_TYPES);
-	mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_TYPE, BPF_CGROUP_INET4_BIND);
-	mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_TYPE, BPF_CGROUP_INET6_BIND);
+	if (types && !strcmp(types, "all")) {
+		for (t = 0; t < 64; t++)
+			if (type_ok(t))
+				mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_TYPE, t);
+	} else if (types) {
+		for (s = types; *s; s = end + (*end == ','), s += strspn(s, " "))
+			mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_TYPE, strtoul(s, &end, 10));
+	} else {
+		mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_TYPE, BPF_CGROUP_INET4_BIND);
+		mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_TYPE, BPF_CGROUP_INET6_BIND);
+	}
 	mnl_attr_nest_end(nlh, n);
 	queue(nlh);
 	flog("GET_INFO");

@@ -628,6 +628,162 @@ msg_src_ip6  ::" "run"
 	CGADDR_FAKE_UNPRIV=1 bad "prog run: permission denied" "$ASAN" prog run 1
 }
 
+# ---- cgaddr pin / unpin (the programs themselves: build/tools-test/pin_test) ----------
+
+case_pin_usage() {
+	ok "$CLI" pin --help
+	has "Usage: cgaddr pin CGROUP [--ipv4 ADDR] [--ipv6 ADDR] [--ports LO-HI] [--strict]"
+	has "Without --ipv6, bind() to :: binds"
+	has "cgaddr unpin CGROUP"
+	ok "$CLI" unpin help
+	has "unpin detaches and deletes the pin programs"
+	ok "$CLI" help
+	has "cgaddr pin --help"
+	bad "pin: which cgroup?" "$CLI" pin
+	bad "pin: give the address to pin to: --ipv4 ADDR and/or --ipv6 ADDR" "$CLI" pin a
+	bad "pin: --ipv4: '2001:db8::1' is an IPv6 address (use --ipv6)" \
+		"$CLI" pin a --ipv4 2001:db8::1
+	bad "pin: --ipv6: '192.0.2.1' is an IPv4 address (use --ipv4)" "$CLI" pin a --ipv6 192.0.2.1
+	bad "pin: --ipv4: '192.0.2' is not an IPv4 address" "$CLI" pin a --ipv4 192.0.2
+	bad "pin: --ipv6: 'fe80::x' is not an IPv6 address" "$CLI" pin a --ipv6 fe80::x
+	bad "pin: --ipv4: 0.0.0.0 is the wildcard" "$CLI" pin a --ipv4 0.0.0.0
+	bad "pin: --ipv6: :: is the wildcard" "$CLI" pin a --ipv6 ::
+	bad "pin: --ipv6: ::ffff:192.0.2.1 is a v4-mapped IPv4 address (use --ipv4)" \
+		"$CLI" pin a --ipv6 ::ffff:192.0.2.1
+	bad "pin: --ipv4: 224.0.0.1 is a multicast or broadcast address" "$CLI" pin a --ipv4 224.0.0.1
+	bad "pin: --ports: in '2000-1000' LO is greater than HI" \
+		"$CLI" pin a --ipv4 192.0.2.1 --ports 2000-1000
+	local r
+	for r in 0-80 80- -80 80-65536 x 1-2-3 99999999999999999999-1; do
+		bad "pin: --ports: '$r' is not a port range LO-HI (ports 1 to 65535)" \
+			"$CLI" pin a --ipv4 192.0.2.1 --ports="$r"
+	done
+	bad "pin: --ipv4 needs a value" "$CLI" pin a --ipv4
+	bad "pin: --ipv4 given twice" "$CLI" pin a --ipv4 192.0.2.1 --ipv4=192.0.2.2
+	bad "pin: unknown option '--frob'" "$CLI" pin a --ipv4 192.0.2.1 --frob
+	bad "pin: unexpected 'b' (one cgroup)" "$CLI" pin a b --ipv4 192.0.2.1
+	bad "pin --show takes only the cgroup" "$CLI" pin --show a --strict
+	bad "unpin: which cgroup?" "$CLI" unpin
+	bad "unpin: unexpected 'b'" "$CLI" unpin a b
+	bad "unpin: --dry-run does not apply" "$CLI" unpin a --dry-run
+	# pin and unpin change policy: never abbreviated
+	bad "unknown object 'pi'" "$CLI" pi a --ipv4 192.0.2.1
+	bad "unknown object 'unp'" "$CLI" unp a
+}
+
+case_pin_dry_run() {
+	ok "$ASAN" pin a --ipv4 192.0.2.10 --ipv6 2001:db8::10 --ports 1024-65535 --dry-run
+	has "program pin_bind4"
+	has "program pin_sendmsg6"
+	ok "$ASAN" -j pin a --ipv4 192.0.2.10 --dry-run
+	expect "$(json .0.name) $(json .1.name) $(json .2.name) $(json .3.name) $(json .4.name)" \
+		"pin_bind4 pin_bind6 pin_connect4 pin_connect6 pin_sendmsg4" "IPv4 only: five programs"
+	expect "$(json .0.license)" GPL "license"
+	"$JSONCK" .5 <"$W/out" >/dev/null && fail "IPv4 only: a sixth program"
+	ok "$ASAN" -j pin a --ipv6 2001:db8::10 --bind-only --dry-run
+	expect "$(json .0.name) $(json .0.type)" "pin_bind6 bind6" "IPv6 bind-only"
+	"$JSONCK" .1 <"$W/out" >/dev/null && fail "IPv6 bind-only: a second program"
+	true
+}
+
+case_pin_unpin() {
+	fake
+	# The stand-in hooks bind4 and bind6 only: a full pin is refused, unchanged.
+	bad "pin: the loaded cgaddr module does not hook connect4, connect6, sendmsg4, sendmsg6" \
+		"$ASAN" pin a --ipv4 192.0.2.10 --ipv6 2001:db8::10
+	grep -E "PROG_LOAD|ATTACH" "$W/log" && fail "something was loaded or attached"
+	CGADDR_FAKE_TYPES=8,10,14 bad "does not hook bind6, connect6, sendmsg6" \
+		"$ASAN" pin a --ipv4 192.0.2.10 --ipv6 2001:db8::10
+	CGADDR_FAKE_TYPES=10 bad "does not hook bind4, bind6 (cgaddr info lists what it hooks), so nothing was changed" \
+		"$ASAN" pin a --ipv4 192.0.2.10 --bind-only
+	# A user program attached with multi stays through everything.
+	ok "$ASAN" prog load "$PROGS/mark.o" func mark4
+	ok "$ASAN" cgroup attach a bind4 1 multi
+	ok "$ASAN" pin a --ipv4 192.0.2.10 --ipv6 2001:db8::10 --bind-only
+	expect "$OUT" "pin_bind4     id 2
+pin_bind6     id 3" "bind-only pin"
+	logged "PROG_LOAD type=8 name=pin_bind4 insns=6 license=GPL"
+	logged "ATTACH cgroup=/a type=8 prog=2 flags=2 replace=0 by=fd"
+	logged "ATTACH cgroup=/a type=9 prog=3 flags=2 replace=0 by=fd"
+	# Re-pin: replaced in place, the old programs deleted.
+	: >"$W/log"
+	ok "$ASAN" -j pin a --ipv4 192.0.2.20 --bind-only --ports 80-443 --strict
+	expect "$(json .programs.0.replaced) $(json .programs.1.replaced)" "2 3" "replaced ids"
+	logged "ATTACH cgroup=/a type=8 prog=4 flags=6 replace=2 by=fd"
+	logged "ATTACH cgroup=/a type=9 prog=5 flags=6 replace=3 by=fd"
+	logged "PROG_DEL id=2"
+	logged "PROG_DEL id=3"
+	ok "$ASAN" cgroup show a
+	expect "$OUT" "ID      TYPE          FLAGS     NAME
+1       bind4         multi     mark4
+4       bind4         multi     pin_bind4
+5       bind6         multi     pin_bind6" "after the re-pin"
+	# The full pin where the module hooks everything; stale kinds go.
+	CGADDR_FAKE_TYPES=all ok "$ASAN" pin a --ipv4 192.0.2.10 --ipv6 2001:db8::10
+	has "pin_sendmsg6  id 11"
+	CGADDR_FAKE_TYPES=all ok "$ASAN" pin a --ipv6 2001:db8::10
+	expect "$OUT" "pin_bind6     id 12  (replaces id 7)
+pin_connect6  id 13  (replaces id 9)
+pin_sendmsg6  id 14  (replaces id 11)
+removed       id 6 (bind4)
+removed       id 8 (connect4)
+removed       id 10 (sendmsg4)" "IPv6 only after both"
+	# A load failing half-way: what was loaded is deleted, nothing attached.
+	: >"$W/log"
+	CGADDR_FAKE_TYPES=all CGADDR_FAKE_LOAD_ERR="insn 3: nope" CGADDR_FAKE_LOAD_ERR_NAME=pin_connect6 \
+		bad "pin: loading pin_connect6: insn 3: nope" "$ASAN" pin a/b --ipv4 192.0.2.10
+	logged "PROG_DEL id=15"
+	logged "PROG_DEL id=16"
+	logged "PROG_DEL id=17"
+	grep -q ATTACH "$W/log" && fail "attached after a failed load"
+	# An attach failing half-way: undone, the old programs back in place.
+	ok "$ASAN" prog load "$PROGS/deny.o" func deny6
+	ok "$ASAN" cgroup attach c bind6 18
+	bad "pin: $W/cg/c has a bind6 program attached without 'multi' (id 18)" \
+		"$ASAN" pin c --ipv4 192.0.2.10 --bind-only
+	# --show (the stand-in does not run programs: no rewrite seen) and its JSON
+	ok "$ASAN" pin --show a
+	has "pin_bind6"
+	ok "$ASAN" -j pin --show a/b
+	expect "$(json .programs.0.name) $(json .programs.0.inherited) $(json .programs.0.attached_to)" \
+		"pin_bind6 true /a" "show -j of a child"
+	ok "$ASAN" -j pin --show c
+	expect "$(json .pinned)" false "show -j: nothing pinned"
+	ok "$ASAN" pin --show c
+	has "no pin in force"
+	# An attach failing half-way: undone, the old programs still in place.
+	CGADDR_FAKE_TYPES=all ok "$ASAN" pin a/b --ipv6 2001:db8::10
+	ok "$ASAN" cgroup show a/b
+	local before=$OUT nprogs
+	nprogs=$("$ASAN" prog list | grep -c '^[0-9]')
+	: >"$W/log"
+	# 34: CGADDR_A_REPLACE_PROG_ID; bind4 is attached (new), bind6 would replace
+	CGADDR_FAKE_TYPES=all CGADDR_FAKE_REJECT_ATTR=34 bad \
+		"pin: attaching pin_bind6: the module rejected attribute CGADDR_A_REPLACE_PROG_ID" \
+		"$ASAN" pin a/b --ipv4 192.0.2.10 --ipv6 2001:db8::10
+	grep -q "ATTACH cgroup=/a/b type=8" "$W/log" || fail "bind4 was not attached first"
+	grep -q "DETACH cgroup=/a/b type=8" "$W/log" || fail "bind4 was not detached: $(cat "$W/log")"
+	ok "$ASAN" cgroup show a/b
+	expect "$OUT" "$before" "attachments after the undo"
+	expect "$("$ASAN" prog list | grep -c '^[0-9]')" "$nprogs" "programs after the undo"
+	ok "$ASAN" unpin a/b
+	# unpin: exactly the pin programs
+	: >"$W/log"
+	ok "$ASAN" unpin a
+	expect "$OUT" "removed pin_bind6     id 12
+removed pin_connect6  id 13
+removed pin_sendmsg6  id 14" "unpin"
+	logged "DETACH cgroup=/a type=9 prog=12"
+	logged "PROG_DEL id=14"
+	ok "$ASAN" cgroup show a
+	expect "$OUT" "ID      TYPE          FLAGS     NAME
+1       bind4         multi     mark4" "after unpin"
+	bad "unpin: $W/cg/a has no pin programs attached" "$ASAN" unpin a
+	bad "unpin: $W/cg/c has no pin programs attached" "$ASAN" -j unpin c
+	CGADDR_FAKE_UNPRIV=1 bad "pin: loading pin_bind4: permission denied" \
+		"$ASAN" pin a --ipv4 192.0.2.10 --bind-only
+}
+
 case_valgrind_cli() {
 	fake
 	local vg="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect"
@@ -639,6 +795,15 @@ case_valgrind_cli() {
 	$vg "$CLI" cgroup show "$W/cg/a" effective >/dev/null 2>"$W/vg" || fail "show: $(cat "$W/vg")"
 	$vg "$CLI" -j prog list >/dev/null 2>"$W/vg" || fail "list: $(cat "$W/vg")"
 	$vg "$CLI" prog run 1 ip 1.2.3.4 sk mark=1 >/dev/null 2>"$W/vg" || fail "run: $(cat "$W/vg")"
+	CGADDR_FAKE_TYPES=all $vg "$CLI" pin "$W/cg/a" --ipv4 192.0.2.1 --ipv6 2001:db8::1 \
+		>/dev/null 2>"$W/vg" || fail "pin: $(cat "$W/vg")"
+	CGADDR_FAKE_TYPES=all $vg "$CLI" pin "$W/cg/a" --ipv4 192.0.2.1 --ports 1-2 --strict \
+		>/dev/null 2>"$W/vg" || fail "re-pin: $(cat "$W/vg")"
+	$vg "$CLI" -j pin --show "$W/cg/a/b" >/dev/null 2>"$W/vg" || fail "pin --show: $(cat "$W/vg")"
+	$vg "$CLI" unpin "$W/cg/a" >/dev/null 2>"$W/vg" || fail "unpin: $(cat "$W/vg")"
+	$vg "$CLI" pin "$W/cg/a" --ipv4 192.0.2.1 >/dev/null 2>"$W/vg"
+	[ "$?" = 1 ] || fail "refused pin: $(cat "$W/vg")"
+	grep -q '^==' "$W/vg" && fail "refused pin: $(cat "$W/vg")"
 	CGADDR_FAKE_LOAD_ERR=no CGADDR_FAKE_LOAD_ERR_NAME=rewrite6 \
 		$vg "$CLI" prog load "$PROGS/rewrite.o" >/dev/null 2>"$W/vg"
 	[ "$?" = 1 ] || fail "failed load: $(cat "$W/vg")"

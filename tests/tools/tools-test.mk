@@ -2,7 +2,8 @@
 # Host tests of the cgaddr CLI (no module needed): the object loader on the
 # programs of tests/progs and on loader edge cases (tests/tools/objs), under
 # ASan/UBSan, valgrind and a fuzzer; the netlink side against an in-process
-# stand-in for the module (tests/tools/fakenl.c, LD_PRELOADed).
+# stand-in for the module (tests/tools/fakenl.c, LD_PRELOADed); the
+# generated programs of `cgaddr pin` in the module's VM (pin_test.c).
 
 TT := $(BUILD)/tools-test
 TT_OBJ_SRCS := $(wildcard tests/tools/objs/*.c)
@@ -29,6 +30,14 @@ $(TT)/fakenl.so: tests/tools/fakenl.c include/uapi/cgaddr.h
 	$(CC) -O1 -g $(WARN) -shared -fPIC $(HOST_CPPFLAGS) -o $@ $< \
 		$(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl) -ldl
 
+# The programs of `cgaddr pin`, run in the module's VM (module/vm_*.c).
+TT_VM_SRCS := $(wildcard module/vm_*.c)
+$(TT)/pin_test: tests/tools/pin_test.c tools/pin_progs.c tools/pin_progs.h tools/bpf_insn.h \
+		$(TT_VM_SRCS) $(wildcard module/vm*.h)
+	@mkdir -p $(TT)
+	$(CC) $(TT_SAN) $(WARN) $(HOST_CPPFLAGS) -Itools -o $@ tests/tools/pin_test.c \
+		tools/pin_progs.c $(TT_VM_SRCS)
+
 $(TT)/jsoncheck: tests/tools/jsoncheck.c
 	@mkdir -p $(TT)
 	$(CC) -O1 -g $(WARN) -o $@ $<
@@ -44,7 +53,8 @@ $(TT)/fuzz-obj-lf: tests/tools/fuzz_obj.c $(TT_LOADER) $(TOOL_HDRS)
 fuzz-obj-libfuzzer: $(TT)/fuzz-obj-lf
 
 check-tools: $(HOST)/cgaddr $(PROGS_OBJS) $(TT_OBJS) $(TT)/cgaddr-asan $(TT)/fuzz-obj \
-		$(TT)/fakenl.so $(TT)/jsoncheck
+		$(TT)/fakenl.so $(TT)/jsoncheck $(TT)/pin_test
+	$(TT)/pin_test
 	tests/tools/run-tests.sh
 
 HOST_CHECKS += check-tools

@@ -25,6 +25,11 @@ expect_eq "$(port c1/c2)" 312 "c2 runs C,A,B"
 expect_eq "$(port c1)" 12 "c1 runs A,B"
 eff=$(cgaddr -j cgroup show c1/c2/c3/c4/c5 effective)
 expect_match "$eff" "\"id\":$f.*\"id\":$d.*\"id\":$a.*\"id\":$b" "effective listing in run order"
+# A cgroup without attachments of its own runs, and lists, its parent's array.
+cg_new c1/c2/c3/c4/c5/c6
+expect_eq "$(port c1/c2/c3/c4/c5/c6)" 6412 "c6 (nothing attached) runs F,D,A,B"
+eff6=$(cgaddr -j cgroup show c1/c2/c3/c4/c5/c6 effective)
+expect_match "$eff6" "\"id\":$f.*\"id\":$d.*\"id\":$a.*\"id\":$b" "inherited effective listing"
 
 cgaddr cgroup detach c1/c2/c3/c4/c5 bind4 "$f"
 expect_eq "$(port c1/c2/c3/c4/c5)" 5412 "detach F: E,D,A,B"
