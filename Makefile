@@ -65,6 +65,7 @@ module:
 -include tests/vm/vm.mk
 -include tests/guest/guest.mk
 -include packaging/packaging.mk
+-include tests/bench/bench.mk
 
 # ---- tests ---------------------------------------------------------------
 

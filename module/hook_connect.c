@@ -43,6 +43,8 @@ static int cgaddr_pre_connect(struct sock *sk, struct sockaddr *uaddr, int addr_
 	}
 	if (addr_len < min_len)
 		return -EINVAL;
+	if (!cgaddr_sock_has_progs(sk, type))
+		return 0;
 	if (lock)
 		lock_sock(sk);
 	ret = cgaddr_run_sock_addr(sk, uaddr, type, NULL, NULL);

@@ -24,7 +24,7 @@ static int cgaddr_getname(int (*fn)(struct socket *, struct sockaddr *, int),
 
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	ret = fn(sock, uaddr, peer);
-	if (ret > 0) {
+	if (ret > 0 && cgaddr_sock_has_progs(sk, peer ? peer_type : sock_type)) {
 		lock_sock(sk);
 		cgaddr_run_sock_addr(sk, uaddr, peer ? peer_type : sock_type, NULL, NULL);
 		release_sock(sk);

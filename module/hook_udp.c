@@ -96,7 +96,8 @@ int cgaddr_wrap_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	if (!usin || msg->msg_namelen < sizeof(*usin) ||
-	    (usin->sin_family != AF_INET && usin->sin_family != AF_UNSPEC)) {
+	    (usin->sin_family != AF_INET && usin->sin_family != AF_UNSPEC) ||
+	    !cgaddr_sock_has_progs(sk, CGADDR_T_SENDMSG4)) {
 		ret = udp_sendmsg(sk, msg, len);
 		goto out;
 	}
@@ -137,7 +138,7 @@ int cgaddr_wrap_udpv6_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	/* Only an IPv6 destination runs UDP6 programs (v4-mapped ones: UDP4). */
 	if (!sin6 || msg->msg_namelen < SIN6_LEN_RFC2133 || sin6->sin6_family != AF_INET6 ||
-	    ipv6_addr_v4mapped(&sin6->sin6_addr)) {
+	    ipv6_addr_v4mapped(&sin6->sin6_addr) || !cgaddr_sock_has_progs(sk, CGADDR_T_SENDMSG6)) {
 		ret = orig(sk, msg, len);
 		goto out;
 	}
@@ -183,7 +184,8 @@ static int cgaddr_recvmsg(cgaddr_recvmsg_fn fn, enum cgaddr_type type, struct so
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	ret = fn(sk, msg, len CGADDR_RECVMSG_ARGS);
 	/* The error queue reports no peer address to rewrite, natively either. */
-	if (ret >= 0 && name && !(CGADDR_RECVMSG_FLAGS & MSG_ERRQUEUE)) {
+	if (ret >= 0 && name && !(CGADDR_RECVMSG_FLAGS & MSG_ERRQUEUE) &&
+	    cgaddr_sock_has_progs(sk, type)) {
 		lock_sock(sk);
 		cgaddr_run_sock_addr(sk, name, type, NULL, NULL);
 		release_sock(sk);

@@ -194,6 +194,20 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 	return 0;
 }
 
+bool cgaddr_sock_has_progs(struct sock *sk, enum cgaddr_type type)
+{
+	struct cgaddr_effective *eff;
+	bool ret;
+
+	if (unlikely(!READ_ONCE(cgaddr_enabled)))
+		return false;
+	rcu_read_lock();
+	eff = cgaddr_effective(cgaddr_sock_cgroup(sk), type);
+	ret = eff && eff->cnt;
+	rcu_read_unlock();
+	return ret;
+}
+
 int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
 			 void *t_ctx, u32 *flags)
 {

@@ -28,6 +28,14 @@ extern unsigned int cgaddr_budget;
 int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
 			 void *t_ctx, u32 *flags);
 
+/*
+ * Whether @sk's cgroup has @type programs: lets a wrapper skip locking
+ * the socket and preparing the context for sockets no program sees
+ * (functions are patched for the whole machine).  A racing attach is
+ * seen by the next call, as natively.
+ */
+bool cgaddr_sock_has_progs(struct sock *sk, enum cgaddr_type type);
+
 struct cgaddr_test_result {
 	struct bpf_sock_addr ctx;	/* in: the context; out: after the run */
 	u64 retval;

@@ -103,6 +103,7 @@ static int socket_for(const char *proto, int family)
 }
 
 static const char *move_to;	/* -m */
+static int disconnect_after;	/* -d: connect(AF_UNSPEC) after connect */
 static const char *local_port;	/* -l */
 
 /* Join the cgroup of -m, if any. */
@@ -232,6 +233,13 @@ static int do_connect(int argc, char **argv)
 	print_addr(&peer);
 	if (!strcmp(argv[1], "udp") && send(fd, "ping", 4, 0) != 4)
 		return fail("send");
+	if (disconnect_after) {
+		struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+		if (connect(fd, &unspec, sizeof(unspec)))
+			return fail("connect(AF_UNSPEC)");
+		printf("disconnected\n");
+	}
 	return 0;
 }
 
@@ -265,10 +273,13 @@ int main(int argc, char **argv)
 	long uid = -1, gid = -1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+u:g:m:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "+u:g:m:l:d")) != -1) {
 		switch (opt) {
 		case 'm':
 			move_to = optarg;
+			break;
+		case 'd':
+			disconnect_after = 1;
 			break;
 		case 'l':
 			local_port = optarg;

@@ -16,6 +16,14 @@ expect_eq "$(in_cg rw sockprobe bind tcp ::ffff:127.0.0.1 4040)" "::ffff:192.0.2
 expect_eq "$(in_cg rw sockprobe bind tcp 0.0.0.0 4041)" "0.0.0.0 4041" "other ports untouched"
 expect_eq "$(sockprobe bind tcp 0.0.0.0 4040)" "0.0.0.0 4040" "outside the cgroup untouched"
 
+# BPF-to-BPF calls and global data (.rodata, .data, .bss, a string): the
+# .bss run counter persists across runs (tests/progs/calls.c).
+cg_new calls
+c=$(prog_load /progs/calls.o func calls4)
+cgaddr cgroup attach calls bind4 "$c"
+expect_eq "$(in_cg calls sockprobe bind udp 0.0.0.0 4041)" "192.0.2.10 5101" "calls and globals: run 1"
+expect_eq "$(in_cg calls sockprobe bind udp 0.0.0.0 4041)" "192.0.2.10 5102" "calls and globals: run 2"
+
 # A rewrite is checked like the caller's own address: a non-local target fails.
 ip addr del 192.0.2.10/24 dev cgd0
 expect_eq "$(in_cg rw sockprobe bind tcp 0.0.0.0 4040)" "error EADDRNOTAVAIL" \
