@@ -51,9 +51,12 @@ else
 module: KDIR_EFF = $(KDIR)
 module: KBUILD_OUT = $(BUILD)/k/custom
 endif
+# Test modules built beside cgaddr.ko for the QEMU tests (not installed).
+TEST_KMOD_SRCS := $(wildcard tests/kmod/*.c)
+
 module:
 	@mkdir -p $(KBUILD_OUT)
-	@cp -a --parents $(MODULE_SRCS) $(KBUILD_OUT)/
+	@cp -a --parents $(MODULE_SRCS) $(TEST_KMOD_SRCS) $(KBUILD_OUT)/
 	$(MAKE) -C $(KDIR_EFF) M=$(abspath $(KBUILD_OUT)) $(MAKE_ARGS) modules
 	@echo "module: $(KBUILD_OUT)/cgaddr.ko"
 

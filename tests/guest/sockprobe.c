@@ -7,7 +7,7 @@
  *   sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT
  *   sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]
  *   sockprobe send udp ADDR PORT
- *   sockprobe [-m CGROUP_DIR] [-l LPORT] connect tcp|udp ADDR PORT
+ *   sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] connect tcp|udp ADDR PORT
  *   sockprobe serve tcp ADDR PORT [SECONDS]
  *
  * bind prints "ADDR PORT" as getsockname() reports them after the bind;
@@ -39,7 +39,7 @@ static void usage(void)
 	fprintf(stderr, "usage: sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT\n"
 		"       sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]\n"
 		"       sockprobe send udp ADDR PORT\n"
-		"       sockprobe [-m CGROUP_DIR] [-l LPORT] connect tcp|udp ADDR PORT\n"
+		"       sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] connect tcp|udp ADDR PORT\n"
 		"       sockprobe serve tcp ADDR PORT [SECONDS]\n");
 	exit(2);
 }
@@ -104,6 +104,7 @@ static int socket_for(const char *proto, int family)
 
 static const char *move_to;	/* -m */
 static int disconnect_after;	/* -d: connect(AF_UNSPEC) after connect */
+static int fast_open;		/* -F: connect TCP with sendto(MSG_FASTOPEN) */
 static const char *local_port;	/* -l */
 
 /* Join the cgroup of -m, if any. */
@@ -222,8 +223,13 @@ static int do_connect(int argc, char **argv)
 		if (bind(fd, (struct sockaddr *)&ls, lslen))
 			return fail("bind");
 	}
-	if (connect(fd, (struct sockaddr *)&ss, len))
+	if (fast_open) {
+		/* TCP Fast Open: sendmsg() connects (and sends "ping"). */
+		if (sendto(fd, "ping", 4, MSG_FASTOPEN, (struct sockaddr *)&ss, len) != 4)
+			return fail("sendto(MSG_FASTOPEN)");
+	} else if (connect(fd, (struct sockaddr *)&ss, len)) {
 		return fail("connect");
+	}
 	if (getsockname(fd, (struct sockaddr *)&local, &llen))
 		return fail("getsockname");
 	if (getpeername(fd, (struct sockaddr *)&peer, &plen))
@@ -273,13 +279,16 @@ int main(int argc, char **argv)
 	long uid = -1, gid = -1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+u:g:m:l:d")) != -1) {
+	while ((opt = getopt(argc, argv, "+u:g:m:l:dF")) != -1) {
 		switch (opt) {
 		case 'm':
 			move_to = optarg;
 			break;
 		case 'd':
 			disconnect_after = 1;
+			break;
+		case 'F':
+			fast_open = 1;
 			break;
 		case 'l':
 			local_port = optarg;

@@ -43,6 +43,13 @@ expect_eq "$(in_cg eg sockprobe connect udp ::1 4999)" "error EPERM" "UDP v6 con
 expect_eq "$(in_cg eg sockprobe connect udp ::ffff:127.0.0.1 4999)" "error EPERM" \
 	"v4-mapped connect on an IPv6 socket runs connect6"
 expect_eq "$(sockprobe connect tcp 127.0.0.1 4999)" "error ECONNREFUSED" "outside: not denied"
+# TCP Fast Open: sendto(MSG_FASTOPEN) connects through the same hook.
+bg /tmp/s1 sockprobe serve tcp 127.0.0.1 4343
+out=$(in_cg eg sockprobe -F connect tcp 127.0.0.1 4242)
+expect_match "$out" "^peer 127\.0\.0\.1 4343$" "TCP Fast Open connect redirected"
+wait
+expect_eq "$(in_cg eg sockprobe -F connect tcp 127.0.0.1 4999)" "error EPERM" \
+	"TCP Fast Open connect denied"
 
 # ---- sendmsg: destination and source rewritten -------------------------
 bg /tmp/s1 sockprobe recv udp 0.0.0.0 4343
