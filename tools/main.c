@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply.h"
 #include "cgroup.h"
 #include "cmd.h"
 #include "info.h"
@@ -30,6 +31,7 @@ static const char main_usage[] =
 "  cgaddr prog help       programs: load, dump, list, show, del, run\n"
 "  cgaddr cgroup help     attachments: attach, detach, show, tree\n"
 "  cgaddr pin --help      pin a cgroup to addresses: pin, pin --show, unpin\n"
+"  cgaddr apply --help    make the policy match /etc/cgaddr.d/*.conf\n"
 "  cgaddr info            what the loaded module supports\n"
 "  cgaddr version         versions of the tool and of the module\n"
 "\n"
@@ -40,7 +42,7 @@ static const char main_usage[] =
 "  -V, --version          the tool's version\n"
 "\n"
 "Objects and commands may be abbreviated (cgaddr c t = cgaddr cgroup tree),\n"
-"except pin and unpin.\n"
+"except pin, unpin and apply.\n"
 "Changing policy (load, del, attach, detach, run) needs CAP_NET_ADMIN.\n"
 "CGADDR_DEBUG=1 in the environment prints the netlink messages.\n";
 
@@ -62,6 +64,7 @@ static const struct {
 	{ "help", do_help, false },
 	{ "pin", do_pin, true },
 	{ "unpin", do_unpin, true },
+	{ "apply", do_apply, true },
 };
 
 static int run_object(int argc, char **argv)

@@ -91,41 +91,41 @@ struct pin_args {
 	const char *ip4, *ip6, *ports;
 };
 
-static int parse_ip4(const char *s, uint8_t out[4])
+int pin_parse_ip4(const char *what, const char *other, const char *s, uint8_t out[4])
 {
 	struct in6_addr a6;
 	uint32_t v;
 
 	if (inet_pton(AF_INET, s, out) != 1) {
 		if (inet_pton(AF_INET6, s, &a6) == 1)
-			return usage_err("pin: --ipv4: '%s' is an IPv6 address (use --ipv6)", s);
-		return usage_err("pin: --ipv4: '%s' is not an IPv4 address", s);
+			return usage_err("%s: '%s' is an IPv6 address (use %s)", what, s, other);
+		return usage_err("%s: '%s' is not an IPv4 address", what, s);
 	}
 	memcpy(&v, out, 4);
 	v = ntohl(v);
 	if (!v)
-		return usage_err("pin: --ipv4: 0.0.0.0 is the wildcard, not an address to pin to");
+		return usage_err("%s: 0.0.0.0 is the wildcard, not an address to pin to", what);
 	if ((v >> 28) == 0xe || v == 0xffffffff)
-		return usage_err("pin: --ipv4: %s is a multicast or broadcast address", s);
+		return usage_err("%s: %s is a multicast or broadcast address", what, s);
 	return 0;
 }
 
-static int parse_ip6(const char *s, uint8_t out[16])
+int pin_parse_ip6(const char *what, const char *other, const char *s, uint8_t out[16])
 {
 	struct in6_addr a6;
 	struct in_addr a4;
 
 	if (inet_pton(AF_INET6, s, &a6) != 1) {
 		if (inet_pton(AF_INET, s, &a4) == 1)
-			return usage_err("pin: --ipv6: '%s' is an IPv4 address (use --ipv4)", s);
-		return usage_err("pin: --ipv6: '%s' is not an IPv6 address", s);
+			return usage_err("%s: '%s' is an IPv4 address (use %s)", what, s, other);
+		return usage_err("%s: '%s' is not an IPv6 address", what, s);
 	}
 	if (IN6_IS_ADDR_UNSPECIFIED(&a6))
-		return usage_err("pin: --ipv6: :: is the wildcard, not an address to pin to");
+		return usage_err("%s: :: is the wildcard, not an address to pin to", what);
 	if (IN6_IS_ADDR_V4MAPPED(&a6))
-		return usage_err("pin: --ipv6: %s is a v4-mapped IPv4 address (use --ipv4)", s);
+		return usage_err("%s: %s is a v4-mapped IPv4 address (use %s)", what, s, other);
 	if (IN6_IS_ADDR_MULTICAST(&a6))
-		return usage_err("pin: --ipv6: %s is a multicast address", s);
+		return usage_err("%s: %s is a multicast address", what, s);
 	memcpy(out, &a6, 16);
 	return 0;
 }
@@ -140,7 +140,7 @@ static int parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-static int parse_ports(const char *s, struct pin_cfg *c)
+int pin_parse_ports(const char *what, const char *s, struct pin_cfg *c)
 {
 	const char *dash = strchr(s, '-');
 	char lo[16];
@@ -157,12 +157,12 @@ static int parse_ports(const char *s, struct pin_cfg *c)
 		if (parse_port(lo, &c->port_lo) || parse_port(dash + 1, &c->port_hi))
 			goto bad;
 		if (c->port_lo > c->port_hi)
-			return usage_err("pin: --ports: in '%s' LO is greater than HI", s);
+			return usage_err("%s: in '%s' LO is greater than HI", what, s);
 	}
 	c->ports = true;
 	return 0;
 bad:
-	return usage_err("pin: --ports: '%s' is not a port range LO-HI (ports 1 to 65535)", s);
+	return usage_err("%s: '%s' is not a port range LO-HI (ports 1 to 65535)", what, s);
 }
 
 /* "--opt VALUE" or "--opt=VALUE"; NULL if @arg is not --opt. */
@@ -229,23 +229,28 @@ static int parse_pin_args(int argc, char **argv, struct pin_args *a)
 	}
 	if (!a->ip4 && !a->ip6)
 		return usage_err("pin: give the address to pin to: --ipv4 ADDR and/or --ipv6 ADDR");
-	if (a->ip4 && parse_ip4(a->ip4, a->cfg.ip4))
+	if (a->ip4 && pin_parse_ip4("pin: --ipv4", "--ipv6", a->ip4, a->cfg.ip4))
 		return -EINVAL;
-	if (a->ip6 && parse_ip6(a->ip6, a->cfg.ip6))
+	if (a->ip6 && pin_parse_ip6("pin: --ipv6", "--ipv4", a->ip6, a->cfg.ip6))
 		return -EINVAL;
-	if (a->ports && parse_ports(a->ports, &a->cfg))
+	if (a->ports && pin_parse_ports("pin: --ports", a->ports, &a->cfg))
 		return -EINVAL;
 	a->cfg.has4 = a->ip4 != NULL;
 	a->cfg.has6 = a->ip6 != NULL;
 	return 0;
 }
 
+bool pin_wanted(const struct pin_cfg *cfg, bool bind_only, enum pin_kind k)
+{
+	if (bind_only && k != PIN_BIND4 && k != PIN_BIND6)
+		return false;
+	return pin_kind_needed(cfg, k);
+}
+
 /* Whether a pin with these arguments has a program of @k. */
 static bool wanted(const struct pin_args *a, enum pin_kind k)
 {
-	if (a->bind_only && k != PIN_BIND4 && k != PIN_BIND6)
-		return false;
-	return pin_kind_needed(&a->cfg, k);
+	return pin_wanted(&a->cfg, a->bind_only, k);
 }
 
 /* ---- pin ----------------------------------------------------------------------------- */
@@ -262,7 +267,7 @@ struct stale {
 	uint32_t id, type;
 };
 
-static int build_spec(const struct pin_cfg *cfg, enum pin_kind k, struct prog_spec *spec)
+int pin_build_spec(const struct pin_cfg *cfg, enum pin_kind k, struct prog_spec *spec)
 {
 	struct pin_prog p;
 	int ret;
@@ -1074,7 +1079,7 @@ int do_pin(int argc, char **argv)
 	for (k = 0; k < PIN_NKINDS && !ret; k++) {
 		slots[k].want = wanted(&a, k);
 		if (slots[k].want)
-			ret = build_spec(&a.cfg, k, &slots[k].spec);
+			ret = pin_build_spec(&a.cfg, k, &slots[k].spec);
 	}
 	if (!ret)
 		ret = opt_dry_run ? pin_dry_run(slots) : pin_apply(&a, slots);

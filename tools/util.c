@@ -16,11 +16,14 @@
 bool opt_json;
 bool opt_pretty;
 bool opt_dry_run;
+const char *err_context;
 
 static void verr(const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fputs("cgaddr: ", stderr);
+	if (err_context)
+		fprintf(stderr, "%s: ", err_context);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

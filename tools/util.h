@@ -25,7 +25,11 @@ extern bool opt_json;
 extern bool opt_pretty;
 extern bool opt_dry_run;
 
-/* "cgaddr: <message>\n" on stderr. */
+/*
+ * "cgaddr: <message>\n" on stderr; "cgaddr: <err_context>: <message>\n"
+ * while err_context is set (cgaddr apply: "FILE:LINE").
+ */
+extern const char *err_context;
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints like err() and returns -EINVAL: for usage errors. */
 int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

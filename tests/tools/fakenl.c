@@ -9,8 +9,9 @@
  * recvmsg, close); requests are answered at once into a queue that
  * recvmsg() drains.  State (programs, attachments) lives in a file so
  * that successive cgaddr commands see it.  fstatfs() reports directories
- * under $CGADDR_FAKE_CGROOT as cgroup v2, and /proc/self/mountinfo shows
- * that directory as the cgroup2 mount.
+ * under $CGADDR_FAKE_CGROOT as cgroup v2, name_to_handle_at() gives their
+ * inode number as the cgroup id (as cgroup2 does), and /proc/self/mountinfo
+ * shows that directory as the cgroup2 mount.
  *
  * Environment:
  *   CGADDR_FAKE_STATE   state file (required)
@@ -32,6 +33,7 @@
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/bpf.h>
 #include <linux/genetlink.h>
@@ -1058,4 +1060,32 @@ int fstatfs(int fd, struct statfs *buf)
 			buf->f_type = CGROUP2_SUPER_MAGIC;
 	}
 	return 0;
+}
+
+/* A cgroup's id is its inode number: the same id for the tool and for us. */
+int name_to_handle_at(int dirfd, const char *path, struct file_handle *fh, int *mnt_id,
+		      int flags)
+{
+	const char *root = getenv("CGADDR_FAKE_CGROOT");
+	char link[64], target[512];
+	uint64_t id;
+	struct stat s;
+	ssize_t n;
+
+	if (root && !*path && (flags & AT_EMPTY_PATH) && fh->handle_bytes >= sizeof(id)) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0 && !fstat(dirfd, &s)) {
+			target[n] = '\0';
+			if (!strncmp(target, root, strlen(root))) {
+				id = s.st_ino;
+				fh->handle_bytes = sizeof(id);
+				fh->handle_type = 0xfe;
+				memcpy(fh->f_handle, &id, sizeof(id));
+				*mnt_id = 0;
+				return 0;
+			}
+		}
+	}
+	return REAL(name_to_handle_at)(dirfd, path, fh, mnt_id, flags);
 }

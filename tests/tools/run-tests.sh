@@ -784,6 +784,270 @@ removed pin_sendmsg6  id 14" "unpin"
 		"$ASAN" pin a --ipv4 192.0.2.10 --bind-only
 }
 
+# ---- cgaddr apply ------------------------------------------------------------------------
+
+# apply_conf NAME: writes stdin to $W/conf/NAME (objects beside it, as relative paths).
+apply_conf() {
+	mkdir -p "$W/conf"
+	cp "$PROGS/rewrite.o" "$PROGS/mark.o" "$PROGS/deny.o" "$W/conf/"
+	cat >"$W/conf/$1"
+}
+
+case_apply_usage() {
+	ok "$CLI" apply --help
+	has "Usage: cgaddr apply [--dry-run] [--state FILE] [DIR | FILE]..."
+	has "program OBJ.o [func NAME] [section SEC] [type TYPE] attach TYPE [multi | override]"
+	ok "$CLI" help
+	has "cgaddr apply --help"
+	bad "apply: unknown option '--frob'" "$CLI" apply --frob
+	bad "apply: --state needs a file" "$CLI" apply --state
+	bad "unknown object 'appl'" "$CLI" appl
+	bad "$W/nothing: No such file or directory" "$CLI" apply "$W/nothing"
+}
+
+case_apply_parse_errors() {
+	fake
+	apply_conf 10-bad.conf <<'CONF'
+pin ipv4 192.0.2.1
+[a]
+pin ipv4 192.0.2
+pin ipv4 192.0.2.1 ipv4 192.0.2.2
+frob x
+[nope]
+program rewrite.o attach bind4
+[c]
+program rewrite.o func rewrite4 attach connect4
+program missing.o attach bind4
+program rewrite.o func nosuch attach bind4
+program rewrite.o func rewrite4 attach bind4 multi override
+program rewrite.o func rewrite4
+[a] x
+[c]   # comments anywhere
+pin ipv4 192.0.2.1 ports 9-1
+pin ipv6 192.0.2.1
+CONF
+	apply_conf 20-more.conf <<'CONF'
+[a]
+pin ipv4 192.0.2.1 bind-only
+program mark.o func mark4 attach bind4
+[/a]
+pin ipv4 192.0.2.2
+program deny.o func deny4 type sendmsg4 attach sendmsg4
+program deny.o func deny6 type sendmsg4 attach sendmsg4
+[id:5]
+CONF
+	local f=$W/conf/10-bad.conf g=$W/conf/20-more.conf e
+	sed -i "s|^\[/a\]|[$W/cg/a]|" "$g"
+	bad "nothing was changed" "$ASAN" apply --state "$W/st" "$W/conf"
+	for e in "$f:1: 'pin' before any [CGROUP] header: which cgroup?" \
+		"$f:3: pin: ipv4: '192.0.2' is not an IPv4 address" \
+		"$f:4: pin: ipv4 given twice" \
+		"$f:5: unknown statement 'frob' (pin or program, or a [CGROUP] header)" \
+		"$f:6: cgroup 'nope': $W/cg/nope does not exist" \
+		"$f:7: program: rewrite.o has 2 programs (rewrite4, rewrite6): choose one with func NAME" \
+		"$f:9: program: rewrite4 of rewrite.o is a bind4 program: it cannot attach to connect4" \
+		"$f:10: $W/conf/missing.o: No such file or directory" \
+		"$f:11: $W/conf/rewrite.o: no program 'nosuch'" \
+		"$f:12: program: give one of multi and override" \
+		"$f:13: program: 'attach TYPE' is missing" \
+		"$f:14: a cgroup header is [CGROUP], one path without blanks" \
+		"$f:16: pin: ports: in '9-1' LO is greater than HI" \
+		"$f:17: pin: ipv6: '192.0.2.1' is an IPv4 address (use ipv4)" \
+		"$g:5: pin: cgroup 'a' is pinned already at $g:2" \
+		"$g:3: a bind4 is attached with multi at $g:2, here with none: the programs of a cgroup and type share their flags" \
+		"$g:7: a sendmsg4 has a program already ($g:6): without multi a cgroup has one program" \
+		"$g:8: cgroup 'id:5': give a path relative to the cgroup v2 mount or an absolute one" \
+		"apply: 18 errors in the configuration; nothing was changed"; do
+		grep -qF -- "cgaddr: $e" <<<"$ERR" || fail "stderr lacks 'cgaddr: $e': $ERR"
+	done
+	[ -s "$W/log" ] && fail "the module was asked something: $(cat "$W/log")"
+	[ -e "$W/st" ] && fail "a state file was written"
+	# One wrong line among good ones: nothing is done either.
+	rm "$f" "$g"
+	apply_conf 30-one.conf <<'CONF'
+[a]
+pin ipv4 192.0.2.1 bind-only
+program rewrite.o func rewrite4 attach bind4 multi
+[c]
+program deny.o func deny6 attach bind6 flags
+CONF
+	bad "$W/conf/30-one.conf:5: program: unexpected 'flags'" "$ASAN" apply --state "$W/st" "$W/conf"
+	[ -s "$W/log" ] && fail "the module was asked something: $(cat "$W/log")"
+	true
+}
+
+case_apply() {
+	fake
+	apply_conf web.conf <<'CONF'
+# the web servers
+[a]
+pin ipv4 192.0.2.20 ipv6 2001:db8::20 bind-only   # servers only
+program rewrite.o func rewrite4 attach bind4 multi
+
+[c]
+program mark.o func mark6 attach bind6
+CONF
+	echo "[c]" >"$W/conf/web.conf.sample"	# not *.conf: never read
+	local S="--state $W/run/apply.state"
+	# Unrelated: a program attached by hand, a pin by hand elsewhere.
+	ok "$ASAN" prog load "$PROGS/mark.o" func mark4
+	ok "$ASAN" cgroup attach a bind4 1 multi
+	ok "$ASAN" pin a/b --ipv4 192.0.2.30 --bind-only
+	: >"$W/log"
+	ok "$ASAN" apply $S --dry-run "$W/conf"
+	expect "$OUT" "would pin a to 192.0.2.20 and 2001:db8::20 (pin_bind4, pin_bind6)
+would attach rewrite4 to a bind4 multi
+would attach mark6 to c bind6
+apply --dry-run: 3 to change, 0 unchanged; nothing was changed" "dry run"
+	grep -E "PROG_LOAD|PROG_DEL|ATTACH|DETACH" "$W/log" && fail "the dry run changed something"
+	[ -e "$W/run/apply.state" ] && fail "the dry run wrote the state"
+	ok "$ASAN" apply $S "$W/conf"
+	expect "$OUT" "pinned a to 192.0.2.20 and 2001:db8::20 (pin_bind4 id 4, pin_bind6 id 5)
+attached rewrite4 to a bind4 multi (id 6)
+attached mark6 to c bind6 (id 7)
+apply: 3 changed, 0 unchanged" "first apply"
+	logged "ATTACH cgroup=/a type=8 prog=4 flags=2 replace=0 by=fd"
+	logged "ATTACH cgroup=/c type=9 prog=7 flags=0 replace=0 by=fd"
+	grep -q "^# CGROUP_ID TYPE PROG_ID" "$W/run/apply.state" || fail "no state file"
+	# Again: nothing changes, and it says so.
+	: >"$W/log"
+	ok "$ASAN" apply $S "$W/conf"
+	expect "$OUT" "unchanged: a pinned to 192.0.2.20 and 2001:db8::20 (pin_bind4 id 4, pin_bind6 id 5)
+unchanged: rewrite4 on a bind4 multi (id 6)
+unchanged: mark6 on c bind6 (id 7)
+apply: nothing to change (3 unchanged)" "second apply"
+	grep -E "PROG_LOAD|PROG_DEL|ATTACH|DETACH" "$W/log" && fail "the second apply changed something"
+	ok "$ASAN" -j apply $S --dry-run "$W/conf"
+	expect "$(json .dry_run) $(json .changed) $(json .unchanged)" "true 0 3" "JSON counts"
+	expect "$(json .actions.0.action) $(json .actions.0.what) $(json .actions.0.programs.1.id)" \
+		"unchanged pin 5" "JSON pin"
+	expect "$(json .actions.1.source)" "$W/conf/web.conf:4" "JSON source"
+	# Edited: the pin changes (in place), rewrite4 becomes rewrite6, c is gone.
+	apply_conf web.conf <<'CONF'
+[a]
+pin ipv4 192.0.2.21 bind-only
+program rewrite.o func rewrite6 attach bind6 multi
+CONF
+	: >"$W/log"
+	ok "$ASAN" apply $S "$W/conf"
+	expect "$OUT" "pinned a to 192.0.2.21 (pin_bind4 id 8 replacing id 4, pin_bind6 id 9 replacing id 5)
+attached rewrite6 to a bind6 multi (id 10)
+detached rewrite4 from a bind4 multi (id 6)
+detached mark6 from c bind6 (id 7)
+apply: 4 changed, 0 unchanged" "apply after the edit"
+	logged "ATTACH cgroup=/a type=8 prog=8 flags=6 replace=4 by=fd"
+	logged "PROG_DEL id=7"
+	ok "$ASAN" cgroup show a
+	expect "$OUT" "ID      TYPE          FLAGS     NAME
+1       bind4         multi     mark4
+8       bind4         multi     pin_bind4
+9       bind6         multi     pin_bind6
+10      bind6         multi     rewrite6" "a: the manual mark4 stays"
+	ok "$ASAN" cgroup show a/b
+	expect "$(awk 'NR > 1 { print $1, $4 }' <<<"$OUT")" "2 pin_bind4
+3 pin_bind6" "a/b: the manual pin stays"
+	ok "$ASAN" cgroup show c
+	expect "$OUT" "" "c: detached"
+	# A program removed by hand is not apply's any more: attached again.
+	ok "$ASAN" cgroup detach a bind6 10
+	ok "$ASAN" prog del 10
+	ok "$ASAN" apply $S "$W/conf"
+	has "attached rewrite6 to a bind6 multi (id 11)"
+	has "apply: 1 changed, 1 unchanged"
+	# An empty configuration: everything apply attached goes, nothing else.
+	rm "$W/conf/web.conf"
+	ok "$ASAN" apply $S "$W/conf"
+	expect "$OUT" "detached rewrite6 from a bind6 multi (id 11)
+unpinned a (pin_bind4 id 8, pin_bind6 id 9)
+apply: 2 changed, 0 unchanged" "empty configuration"
+	ok "$ASAN" cgroup show a
+	expect "$OUT" "ID      TYPE          FLAGS     NAME
+1       bind4         multi     mark4" "a after the empty configuration"
+	ok "$ASAN" apply $S "$W/conf"
+	expect "$OUT" "apply: nothing to change (0 unchanged)" "nothing configured, nothing owned"
+}
+
+case_apply_takes_over_pin() {
+	fake
+	local S="--state $W/apply.state"
+	ok "$ASAN" pin a --ipv4 192.0.2.30 --ipv6 2001:db8::30 --bind-only
+	apply_conf a.conf <<'CONF'
+[a]
+pin ipv4 192.0.2.20 bind-only
+CONF
+	ok "$ASAN" apply $S "$W/conf/a.conf"
+	expect "$OUT" "pinned a to 192.0.2.20 (pin_bind4 id 3 replacing id 1, pin_bind6 id 4 replacing id 2)
+apply: 1 changed, 0 unchanged" "a hand pin of a configured cgroup is replaced"
+	# The module does not hook connect4: refused before anything, with the line.
+	apply_conf a.conf <<'CONF'
+[a]
+pin ipv4 192.0.2.20
+CONF
+	: >"$W/log"
+	bad "$W/conf/a.conf:2: the loaded cgaddr module does not hook connect4, connect6, sendmsg4 (cgaddr info lists what it hooks); 'bind-only' pins servers only" \
+		"$ASAN" apply $S "$W/conf/a.conf"
+	grep -E "PROG_LOAD|ATTACH|DETACH" "$W/log" && fail "something was changed"
+	CGADDR_FAKE_TYPES=all ok "$ASAN" apply $S "$W/conf/a.conf"
+	# bind4 and bind6 are the same programs as with bind-only: kept.
+	has "pinned a to 192.0.2.20 (pin_bind4 id 3, pin_bind6 id 4, pin_connect4 id 5, pin_connect6 id 6, pin_sendmsg4 id 7)"
+	CGADDR_FAKE_TYPES=all ok "$ASAN" apply $S "$W/conf/a.conf"
+	has "apply: nothing to change (1 unchanged)"
+}
+
+case_apply_undo() {
+	fake
+	local S="--state $W/apply.state"
+	apply_conf web.conf <<'CONF'
+[a]
+pin ipv4 192.0.2.20 bind-only
+program rewrite.o func rewrite6 attach bind6 multi
+CONF
+	ok "$ASAN" apply $S "$W/conf"
+	# By hand: a bind6 program without multi on c.
+	ok "$ASAN" prog load "$PROGS/deny.o" func deny6
+	ok "$ASAN" cgroup attach c bind6 4
+	ok "$ASAN" cgroup show a
+	local before=$OUT nprogs state
+	nprogs=$("$ASAN" prog list | grep -c '^[0-9]')
+	state=$(cat "$W/apply.state")
+	# The pin changes, rewrite6 goes, c gets a multi program: the module refuses
+	# the last step (c's bind6 program is not multi), everything is undone.
+	apply_conf web.conf <<'CONF'
+[a]
+pin ipv4 192.0.2.21 bind-only
+[c]
+program mark.o func mark6 attach bind6 multi
+CONF
+	: >"$W/log"
+	bad "apply: $W/conf/web.conf:4: attaching mark6 to c bind6: attach flags differ from those already used in this cgroup" \
+		"$ASAN" apply $S "$W/conf"
+	grep -qF "apply: undone: the policy in force is what it was before this run" <<<"$ERR" ||
+		fail "no word of the undo: $ERR"
+	logged "ATTACH cgroup=/a type=8 prog=5 flags=6 replace=1 by=fd"
+	logged "DETACH cgroup=/a type=9 prog=3"
+	logged "ATTACH cgroup=/a type=9 prog=3 flags=2 replace=0 by=id"
+	logged "ATTACH cgroup=/a type=8 prog=1 flags=6 replace=5 by=fd"
+	logged "PROG_DEL id=5"
+	logged "PROG_DEL id=7"
+	ok "$ASAN" cgroup show a
+	expect "$(sort <<<"$OUT")" "$(sort <<<"$before")" "a after the undo"
+	ok "$ASAN" cgroup show c
+	expect "$(awk 'NR > 1 { print $1, $3, $4 }' <<<"$OUT")" "4 none deny6" "c after the undo"
+	expect "$("$ASAN" prog list | grep -c '^[0-9]')" "$nprogs" "programs after the undo"
+	expect "$(cat "$W/apply.state")" "$state" "the state after the undo"
+	# A load failing: nothing attached, what was loaded deleted.
+	: >"$W/log"
+	CGADDR_FAKE_LOAD_ERR="insn 3: nope" CGADDR_FAKE_LOAD_ERR_NAME=mark6 \
+		bad "apply: $W/conf/web.conf:4: loading mark6: insn 3: nope" "$ASAN" apply $S "$W/conf"
+	grep -q ATTACH "$W/log" && fail "attached after a failed load"
+	expect "$("$ASAN" prog list | grep -c '^[0-9]')" "$nprogs" "programs after the failed load"
+	# Without CAP_NET_ADMIN.
+	CGADDR_FAKE_UNPRIV=1 bad "permission denied" "$ASAN" apply $S "$W/conf"
+	ok "$ASAN" cgroup detach c bind6 4
+	ok "$ASAN" apply $S "$W/conf"
+	has "apply: 3 changed, 0 unchanged"
+}
+
 case_valgrind_cli() {
 	fake
 	local vg="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect"
@@ -801,6 +1065,19 @@ case_valgrind_cli() {
 		>/dev/null 2>"$W/vg" || fail "re-pin: $(cat "$W/vg")"
 	$vg "$CLI" -j pin --show "$W/cg/a/b" >/dev/null 2>"$W/vg" || fail "pin --show: $(cat "$W/vg")"
 	$vg "$CLI" unpin "$W/cg/a" >/dev/null 2>"$W/vg" || fail "unpin: $(cat "$W/vg")"
+	printf '[a]\npin ipv4 192.0.2.1 bind-only\nprogram %s func rewrite6 attach bind6 multi\n' \
+		"$PROGS/rewrite.o" >"$W/a.conf"
+	$vg "$CLI" apply --state "$W/apply.state" "$W/a.conf" >/dev/null 2>"$W/vg" ||
+		fail "apply: $(cat "$W/vg")"
+	$vg "$CLI" -j apply --state "$W/apply.state" "$W/a.conf" >/dev/null 2>"$W/vg" ||
+		fail "apply again: $(cat "$W/vg")"
+	echo "[a]" >"$W/a.conf"
+	$vg "$CLI" apply --state "$W/apply.state" "$W/a.conf" >/dev/null 2>"$W/vg" ||
+		fail "apply, stale: $(cat "$W/vg")"
+	echo "[nope]" >"$W/a.conf"
+	$vg "$CLI" apply --state "$W/apply.state" "$W/a.conf" >/dev/null 2>"$W/vg"
+	[ "$?" = 1 ] || fail "refused apply: $(cat "$W/vg")"
+	grep -q '^==' "$W/vg" && fail "refused apply: $(cat "$W/vg")"
 	$vg "$CLI" pin "$W/cg/a" --ipv4 192.0.2.1 >/dev/null 2>"$W/vg"
 	[ "$?" = 1 ] || fail "refused pin: $(cat "$W/vg")"
 	grep -q '^==' "$W/vg" && fail "refused pin: $(cat "$W/vg")"
