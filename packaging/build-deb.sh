@@ -29,7 +29,7 @@ mkdir -p "$src"
 # The tool, the module source, the documentation, the packaging files.
 packaging/stage-src.sh "$src"
 cp -p --parents Makefile README.md tools/*.c tools/*.h tools/tools.mk \
-	scripts/kernels.sh docs/vm.md docs/signing.md docs/man/cgaddr.8 docs/man/cgaddr.7 \
+	scripts/kernels.sh docs/vm.md docs/signing.md docs/man/cgaddr.8 docs/man/cgaddr.5 docs/man/cgaddr.7 \
 	packaging/cgaddr.service packaging/cgaddr.bash-completion \
 	packaging/example.conf.sample "$src/"
 cp -a packaging/debian "$src/debian"
