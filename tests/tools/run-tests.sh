@@ -602,9 +602,9 @@ protocol     IPPROTO_TCP (6)
 msg_src_ip4  0.0.0.0
 msg_src_ip6  ::" "run"
 	logged "TEST_RUN id=1 family=2 user_family=2 user_ip4=00000000 user_port=00000000 type=1 protocol=6 sk=no"
-	ok "$ASAN" prog run 1 ip 10.1.2.3 port 8080 type dgram protocol udp family inet6 msg_src 192.0.2.1
-	logged "TEST_RUN id=1 family=10 user_family=2 user_ip4=0302010a user_port=0000901f type=2 protocol=17 sk=no"
-	has "user_ip4     10.1.2.3"
+	ok "$ASAN" prog run 1 ip 198.51.100.3 port 8080 type dgram protocol udp family inet6 msg_src 192.0.2.1
+	logged "TEST_RUN id=1 family=10 user_family=2 user_ip4=036433c6 user_port=0000901f type=2 protocol=17 sk=no"
+	has "user_ip4     198.51.100.3"
 	has "user_port    8080"
 	has "msg_src_ip4  192.0.2.1"
 	ok "$ASAN" -j prog run 1 ip 2001:db8::1 sk family=inet6 src_ip6=::1 dst_port=80 mark=3
