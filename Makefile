@@ -7,6 +7,9 @@
 #   make tools               build the cgaddr CLI and the guest test programs
 #   make check               host tests, module, tools, QEMU suite on KVER
 #   make check-matrix        the QEMU suite on every kernel of the matrix
+#   make check-debug         the QEMU suite and the stress test on the debug
+#                            kernel (scripts/debug-kernel.sh builds it once)
+#   make stress              tests/stress/run on KVER (2 minutes)
 #   make demo                boot the default kernel and show cgaddr at work
 #   make install / dkms-install / clean
 
@@ -27,7 +30,7 @@ HOST_CPPFLAGS := -Iinclude -Imodule -D_GNU_SOURCE
 HOST_CHECKS :=
 QEMU_ADD :=
 
-.PHONY: all module tools check check-host check-qemu check-matrix demo \
+.PHONY: all module tools check check-host check-qemu check-matrix check-debug stress demo \
 	install dkms-install clean deps kernels
 
 all: module tools
@@ -69,6 +72,7 @@ module:
 -include tests/guest/guest.mk
 -include packaging/packaging.mk
 -include tests/bench/bench.mk
+-include tests/stress/stress.mk
 
 # ---- tests ---------------------------------------------------------------
 
@@ -87,6 +91,19 @@ check-matrix:
 	$(MAKE) check-host
 	@set -e; for v in $(MATRIX); do $(MAKE) module KVER=$$v; done
 	tests/qemu/suite --matrix
+
+# The debug kernel is not in the matrix: building it takes ~40 minutes on
+# 2 cores the first time (then it is cached, keyed by its configuration).
+check-debug:
+	@scripts/deps.sh
+	scripts/kernels.sh debug
+	$(MAKE) module KVER=debug
+	$(MAKE) tools
+	tests/qemu/suite --no-build --kernel debug
+	tests/stress/run --no-build --kernel debug
+
+stress: module tools
+	tests/stress/run --no-build --kernel $(KVER)
 
 demo:
 	@scripts/deps.sh

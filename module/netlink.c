@@ -67,11 +67,17 @@ static void *cgaddr_reply_put(struct sk_buff *skb, struct genl_info *info, u8 cm
 
 /* ---- cgroups ----------------------------------------------------------- */
 
-/* The cgroup the request names (a reference is taken), or an ERR_PTR. */
+/*
+ * The cgroup the request names (a reference is taken), or an ERR_PTR.
+ * Called under cgaddr_mutex: an id is first looked up among the cgroups
+ * with attachments, a list the reaper and detach prune.
+ */
 static struct cgroup *cgaddr_cgroup_from_attrs(struct nlattr **attrs,
 					       struct netlink_ext_ack *extack)
 {
 	struct cgroup *cgrp;
+
+	lockdep_assert_held(&cgaddr_mutex);
 
 	if (attrs[CGADDR_A_CGROUP_FD] && attrs[CGADDR_A_CGROUP_ID]) {
 		NL_SET_ERR_MSG(extack, "give the cgroup by fd or by id, not both");
@@ -308,11 +314,13 @@ static int cgaddr_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[CGADDR_A_ATTACH_FLAGS])
 		flags = nla_get_u32(attrs[CGADDR_A_ATTACH_FLAGS]);
-	cgrp = cgaddr_cgroup_from_attrs(attrs, info->extack);
-	if (IS_ERR(cgrp))
-		return PTR_ERR(cgrp);
 
 	mutex_lock(&cgaddr_mutex);
+	cgrp = cgaddr_cgroup_from_attrs(attrs, info->extack);
+	if (IS_ERR(cgrp)) {
+		err = PTR_ERR(cgrp);
+		goto out_unlock;
+	}
 	err = -ENOENT;
 	prog = cgaddr_prog_from_attr(attrs[CGADDR_A_PROG_ID], info->extack);
 	if (!prog)
@@ -324,8 +332,9 @@ static int cgaddr_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = cgaddr_attach(cgrp, type, prog, flags, replace, info->extack);
 out:
-	mutex_unlock(&cgaddr_mutex);
 	cgroup_put(cgrp);
+out_unlock:
+	mutex_unlock(&cgaddr_mutex);
 	return err;
 }
 
@@ -339,10 +348,13 @@ static int cgaddr_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	type = cgaddr_type_from_attrs(attrs, info->extack);
 	if (type < 0)
 		return type;
-	cgrp = cgaddr_cgroup_from_attrs(attrs, info->extack);
-	if (IS_ERR(cgrp))
-		return PTR_ERR(cgrp);
+
 	mutex_lock(&cgaddr_mutex);
+	cgrp = cgaddr_cgroup_from_attrs(attrs, info->extack);
+	if (IS_ERR(cgrp)) {
+		err = PTR_ERR(cgrp);
+		goto out_unlock;
+	}
 	err = -ENOENT;
 	if (attrs[CGADDR_A_PROG_ID]) {
 		prog = cgaddr_prog_from_attr(attrs[CGADDR_A_PROG_ID], info->extack);
@@ -351,8 +363,9 @@ static int cgaddr_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = cgaddr_detach(cgrp, type, prog, info->extack);
 out:
-	mutex_unlock(&cgaddr_mutex);
 	cgroup_put(cgrp);
+out_unlock:
+	mutex_unlock(&cgaddr_mutex);
 	return err;
 }
 

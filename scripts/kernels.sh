@@ -8,6 +8,8 @@
 #   scripts/kernels.sh --all           fetch the whole matrix
 #   scripts/kernels.sh --dir VER       print the unpacked directory of VER
 #   scripts/kernels.sh --list          print the matrix
+#   scripts/kernels.sh debug           build the debug kernel (scripts/debug-kernel.sh:
+#                                      KASAN, lockdep, kmemleak, no BPF; ~40 min)
 #
 # Nothing is installed system-wide: packages come from `apt-get download`
 # with a private apt configuration and are unpacked with `dpkg -x`.  The
@@ -260,6 +262,11 @@ case "${1:-}" in
 esac
 
 for v in "$@"; do
+	if [ "$v" = debug ]; then
+		# Built from Debian's kernel source, not fetched.
+		[ -f "$CACHE/kernels/debug/ready" ] || "$(dirname "$0")/debug-kernel.sh" >/dev/null
+		continue
+	fi
 	case " $MATRIX " in *" $v "*) ;; *) die "unknown kernel '$v' (matrix: $MATRIX)" ;; esac
 	fetch "$v"
 done

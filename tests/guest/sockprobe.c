@@ -124,6 +124,7 @@ static void move_cgroup(void)
 }
 
 static int reuse_addr;	/* serve: SO_REUSEADDR, as servers do */
+static int listen_backlog;	/* serve: listen() before the address is printed */
 
 /* socket(), -m, bind(), print the bound address; the fd or -1. */
 static int bound_socket(char **argv)
@@ -141,6 +142,13 @@ static int bound_socket(char **argv)
 		return fail("setsockopt"), -1;
 	if (bind(fd, (struct sockaddr *)&ss, len))
 		return fail("bind"), -1;
+	/*
+	 * Tests start a server in the background and connect once its first
+	 * line appears, so that line must come after listen(), not between
+	 * bind() and listen() where a connect is refused.
+	 */
+	if (listen_backlog && listen(fd, listen_backlog))
+		return fail("listen"), -1;
 	if (getsockname(fd, (struct sockaddr *)&local, &llen))
 		return fail("getsockname"), -1;
 	print_addr(&local);
@@ -259,13 +267,12 @@ static int do_serve(int argc, char **argv)
 	if (argc < 4 || argc > 5 || strcmp(argv[1], "tcp"))
 		usage();
 	reuse_addr = 1;
+	listen_backlog = 4;
 	fd = bound_socket(argv);
 	if (fd < 0)
 		return 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		return fail("setsockopt");
-	if (listen(fd, 4))
-		return fail("listen");
 	c = accept(fd, (struct sockaddr *)&from, &flen);
 	if (c < 0)
 		return fail("accept");
