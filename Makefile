@@ -67,6 +67,7 @@ module:
 
 -include tools/tools.mk
 -include tests/progs/progs.mk
+-include tests/kselftests/kselftests.mk
 -include tests/tools/tools-test.mk
 -include tests/vm/vm.mk
 -include tests/guest/guest.mk

@@ -12,6 +12,7 @@ PKGS=(
 	libmnl-dev libelf-dev pkg-config				# cgaddr CLI
 	clang llvm lld libclang-rt-dev					# BPF objects, fuzzing
 	linux-libc-dev libbpf-dev bpftool				# native comparison
+	linux-source-6.1 python3					# the kernel's selftests
 	dkms dwarves valgrind gnuplot-nox iproute2			# install, bench
 	debhelper dh-dkms lintian groff-base man-db openssl		# packages, docs
 	debian-archive-keyring ca-certificates

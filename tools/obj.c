@@ -489,8 +489,10 @@ void obj_close(struct obj *obj)
 
 	if (!obj)
 		return;
-	for (i = 0; i < obj->nsecs; i++)
+	for (i = 0; i < obj->nsecs; i++) {
 		free(obj->secs[i].relocs);
+		free(obj->secs[i].owned);
+	}
 	free(obj->secs);
 	free(obj->syms);
 	free(obj->funcs);

@@ -31,6 +31,7 @@ struct obj_sec {
 	const char *name;
 	enum sec_kind kind;
 	const uint8_t *bytes;	/* NULL for SHT_NOBITS (.bss) */
+	uint8_t *owned;		/* bytes, once copied to be changed (set NAME=VALUE) */
 	uint32_t size;		/* bytes; a multiple of 8 for code */
 	bool rdonly;		/* .rodata* */
 	struct obj_reloc *relocs;	/* sorted by offset, no duplicates */

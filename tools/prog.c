@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "globals.h"
 #include "json.h"
 #include "obj.h"
 #include "prog.h"
@@ -16,9 +17,10 @@
 
 #define LOAD_USAGE \
 	"cgaddr prog load FILE.o [section SEC] [func FUNC] [name NAME] [type TYPE]\n" \
-	"                        [--dry-run]\n"
+	"                        [set NAME=VALUE]... [--dry-run]\n"
 #define DUMP_USAGE \
-	"cgaddr prog dump FILE.o [section SEC] [func FUNC] [name NAME] [type TYPE]\n"
+	"cgaddr prog dump FILE.o [section SEC] [func FUNC] [name NAME] [type TYPE]\n" \
+	"                        [set NAME=VALUE]...\n"
 #define SHOW_USAGE	"cgaddr prog { list | show [ID] }\n"
 #define DEL_USAGE	"cgaddr prog del ID\n"
 
@@ -40,6 +42,12 @@ static const char prog_usage[] =
 "       (default: the function's, truncated to 15 characters).  Calls between\n"
 "       functions and global data (.rodata*, .data*, .bss*) are supported; maps\n"
 "       are not yet.  The license comes from the \"license\" section.\n"
+"       'set NAME=VALUE' (repeatable) gives a global variable of the object a\n"
+"       value before loading, as libbpf skeletons do for 'const volatile'\n"
+"       variables (.rodata; .data and .bss too): an integer variable of 1, 2, 4\n"
+"       or 8 bytes takes a decimal, 0x hex or negative integer that fits; a\n"
+"       4-byte one also an IPv4 address, a 16-byte one an IPv6 address, stored\n"
+"       in network byte order (__be32, struct in6_addr).\n"
 "dump   shows the programs as 'load' would send them (also: load --dry-run):\n"
 "       instructions after relocation, data sections; loads nothing.\n"
 "list   shows every loaded program with its counters; 'show ID' one of them.\n"
@@ -146,16 +154,23 @@ int prog_delete(struct nl *nl, uint32_t id, const char *what)
 	return ret ? nl_fail(nl, ret, what) : 0;
 }
 
+/* @o->sets must have room for @argc entries. */
 static int parse_load_args(int argc, char **argv, const char **file, struct load_opts *o)
 {
 	const char *v;
 	int i;
 
-	memset(o, 0, sizeof(*o));
 	if (argc < 1)
 		return usage_err("prog load: which object file?  Usage: " LOAD_USAGE);
 	*file = argv[0];
 	for (i = 1; i < argc; i++) {
+		if (is_kw(argv[i], "set")) {
+			v = kw_value(argc, argv, &i);
+			if (!v || obj_set_parse(argv[i], &o->sets[o->nsets]))
+				return -EINVAL;
+			o->nsets++;
+			continue;
+		}
 		if (!is_kw(argv[i], "section") && !is_kw(argv[i], "func") &&
 		    !is_kw(argv[i], "name") && !is_kw(argv[i], "type"))
 			return usage_err("prog load: unexpected '%s'.  Usage: " LOAD_USAGE,
@@ -270,20 +285,29 @@ static void print_dry_run(const struct prog_spec *specs, uint32_t cnt)
 static int load_or_dump(int argc, char **argv, bool dry_run)
 {
 	struct prog_spec *specs;
-	struct load_opts o;
+	struct load_opts o = { 0 };
 	const char *file = NULL;
 	struct obj *obj;
 	uint32_t cnt;
 	int ret;
 
+	o.sets = calloc(argc + 1, sizeof(*o.sets));
+	if (!o.sets) {
+		err("out of memory");
+		return -ENOMEM;
+	}
 	ret = parse_load_args(argc, argv, &file, &o);
-	if (ret)
+	if (!ret)
+		ret = obj_open(file, &obj);
+	if (ret) {
+		free(o.sets);
 		return ret;
-	ret = obj_open(file, &obj);
-	if (ret)
-		return ret;
-	ret = obj_build_progs(obj, &o, &specs, &cnt);
+	}
+	ret = obj_set_globals(obj, o.sets, o.nsets);
+	if (!ret)
+		ret = obj_build_progs(obj, &o, &specs, &cnt);
 	obj_close(obj);
+	free(o.sets);
 	if (ret)
 		return ret;
 	if (dry_run)

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "globals.h"
 #include "obj.h"
 #include "spec.h"
 #include "types.h"
@@ -18,6 +19,8 @@ struct load_opts {
 	const char *func;		/* only the program of this function */
 	const char *name;		/* program name (one program only) */
 	const struct attach_type *type;	/* instead of the section's type */
+	struct obj_set *sets;		/* set NAME=VALUE, applied before building */
+	uint32_t nsets;
 };
 
 /*

@@ -9,3 +9,10 @@ $(GUEST)/%: tests/guest/%.c include/uapi/cgaddr.h
 	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iinclude -static -o $@ $<
 
 tools: $(GUEST_PROGS)
+
+# The libbpf loader for the kernel's selftest objects (libbpf-dev, static).
+$(GUEST)/kbpfload: tests/guest/kbpfload.c
+	@mkdir -p $(GUEST)
+	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -static -o $@ $< -lbpf -lelf -lz
+
+tools: $(GUEST)/kbpfload

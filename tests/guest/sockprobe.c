@@ -6,7 +6,7 @@
  *
  *   sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT
  *   sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]
- *   sockprobe send udp ADDR PORT
+ *   sockprobe [-s SRC] send udp ADDR PORT
  *   sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] connect tcp|udp ADDR PORT
  *   sockprobe serve tcp ADDR PORT [SECONDS]
  *
@@ -15,12 +15,15 @@
  * and prints "recv N from ADDR PORT"; send sends one 4-byte datagram and
  * prints "sent N"; connect prints the local address (getsockname) and
  * "peer ADDR PORT" (getpeername), and over UDP then sends 4 bytes; serve
- * listens, prints its address, accepts one connection and prints "from
- * ADDR PORT" (the peer accept() reports).  A failed operation prints "error ENAME" (exit 1).
+ * listens, prints its address, accepts one connection, prints "from
+ * ADDR PORT" (the peer accept() reports) and reads until the client closes
+ * (at most 2 s).  A failed operation prints "error ENAME" (exit 1).
  * -m moves the process into another cgroup after socket() and before the
  * operation: the socket belongs to the cgroup it was created in.
  * -l binds the connecting socket to the wildcard address and port LPORT
  * (with SO_REUSEADDR) before connect (after -m).
+ * -s sends with an IP_PKTINFO / IPV6_PKTINFO control message giving the
+ * source address SRC (sendmsg() instead of sendto()).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,7 +41,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT\n"
 		"       sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]\n"
-		"       sockprobe send udp ADDR PORT\n"
+		"       sockprobe [-s SRC] send udp ADDR PORT\n"
 		"       sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] connect tcp|udp ADDR PORT\n"
 		"       sockprobe serve tcp ADDR PORT [SECONDS]\n");
 	exit(2);
@@ -106,6 +109,7 @@ static const char *move_to;	/* -m */
 static int disconnect_after;	/* -d: connect(AF_UNSPEC) after connect */
 static int fast_open;		/* -F: connect TCP with sendto(MSG_FASTOPEN) */
 static const char *local_port;	/* -l */
+static const char *pktinfo_src;	/* -s */
 
 /* Join the cgroup of -m, if any. */
 static void move_cgroup(void)
@@ -187,6 +191,46 @@ static int do_recv(int argc, char **argv)
 	return 0;
 }
 
+/* sendmsg() of "ping" with the source of -s in a PKTINFO control message. */
+static ssize_t send_pktinfo(int fd, struct sockaddr_storage *ss, socklen_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = "ping", .iov_len = 4 };
+	struct msghdr msg = {
+		.msg_name = ss, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf,
+	};
+	struct cmsghdr *cm;
+
+	memset(&control, 0, sizeof(control));
+	cm = (struct cmsghdr *)control.buf;
+	if (ss->ss_family == AF_INET) {
+		struct in_pktinfo pi = { 0 };
+
+		if (inet_pton(AF_INET, pktinfo_src, &pi.ipi_spec_dst) != 1)
+			usage();
+		cm->cmsg_level = SOL_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { 0 };
+
+		if (inet_pton(AF_INET6, pktinfo_src, &pi.ipi6_addr) != 1)
+			usage();
+		cm->cmsg_level = SOL_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+	return sendmsg(fd, &msg, 0);
+}
+
 static int do_send(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
@@ -200,7 +244,10 @@ static int do_send(int argc, char **argv)
 	fd = socket_for(argv[1], ss.ss_family);
 	if (fd < 0)
 		return fail("socket");
-	n = sendto(fd, "ping", 4, 0, (struct sockaddr *)&ss, len);
+	if (pktinfo_src)
+		n = send_pktinfo(fd, &ss, len);
+	else
+		n = sendto(fd, "ping", 4, 0, (struct sockaddr *)&ss, len);
 	if (n < 0)
 		return fail("sendto");
 	printf("sent %zd\n", n);
@@ -278,6 +325,20 @@ static int do_serve(int argc, char **argv)
 		return fail("accept");
 	printf("from ");
 	print_addr(&from);
+	fflush(stdout);
+	/*
+	 * Read what the client sent (TCP Fast Open sends "ping") until it
+	 * closes: closing with unread data would reset the connection, and a
+	 * client still asking getpeername() would see ENOTCONN.
+	 */
+	{
+		char buf[64];
+		struct timeval drain = { .tv_sec = 2 };
+
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &drain, sizeof(drain));
+		while (recv(c, buf, sizeof(buf), 0) > 0)
+			;
+	}
 	return 0;
 }
 
@@ -286,7 +347,7 @@ int main(int argc, char **argv)
 	long uid = -1, gid = -1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+u:g:m:l:dF")) != -1) {
+	while ((opt = getopt(argc, argv, "+u:g:m:l:s:dF")) != -1) {
 		switch (opt) {
 		case 'm':
 			move_to = optarg;
@@ -299,6 +360,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			local_port = optarg;
+			break;
+		case 's':
+			pktinfo_src = optarg;
 			break;
 		case 'u':
 			uid = atol(optarg);

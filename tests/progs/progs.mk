@@ -16,3 +16,14 @@ $(PROGS_DIR)/%.o: tests/progs/%.c
 progs: $(PROGS_OBJS)
 
 tools: $(PROGS_OBJS)
+
+# Programs that need maps (branch "maps"), apart from those that do not.
+PROGS_MAPS_SRCS := $(wildcard tests/progs/maps/*.c)
+PROGS_MAPS_OBJS := $(patsubst tests/progs/maps/%.c,$(PROGS_DIR)/maps/%.o,$(PROGS_MAPS_SRCS))
+
+$(PROGS_DIR)/maps/%.o: tests/progs/maps/%.c
+	@mkdir -p $(PROGS_DIR)/maps
+	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+progs: $(PROGS_MAPS_OBJS)
+tools: $(PROGS_MAPS_OBJS)

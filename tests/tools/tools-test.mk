@@ -52,7 +52,7 @@ $(TT)/fuzz-obj-lf: tests/tools/fuzz_obj.c $(TT_LOADER) $(TOOL_HDRS)
 .PHONY: check-tools fuzz-obj-libfuzzer
 fuzz-obj-libfuzzer: $(TT)/fuzz-obj-lf
 
-check-tools: $(HOST)/cgaddr $(PROGS_OBJS) $(TT_OBJS) $(TT)/cgaddr-asan $(TT)/fuzz-obj \
+check-tools: $(HOST)/cgaddr $(PROGS_OBJS) $(KST_OBJS) $(KST_RAW) $(TT_OBJS) $(TT)/cgaddr-asan $(TT)/fuzz-obj \
 		$(TT)/fakenl.so $(TT)/jsoncheck $(TT)/pin_test
 	$(TT)/pin_test
 	tests/tools/run-tests.sh
