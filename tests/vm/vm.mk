@@ -108,3 +108,17 @@ bench-vm: $(VMB)/cgaddr-vm-bench $(PROGS_OBJS)
 	tests/vm/bench.sh $(VMB)/cgaddr-vm-bench $(BENCH_RUNS) $(VMB)/bench $(PROGS_OBJS)
 
 HOST_CHECKS += check-vm
+
+# The adversarial corpus (tests/vm/adversarial/, format in adv_file.h):
+# every program's expected outcome, checked under ASan/UBSan.
+ADV_PROGS := $(sort $(wildcard tests/vm/adversarial/*.prog))
+
+$(VMB)/cgaddr-vm-adversarial: tests/vm/adversarial.c tests/vm/adv_file.h $(VM_SAN_OBJS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -o $@ $< $(VM_SAN_OBJS)
+
+.PHONY: vm-adversarial
+vm-adversarial: $(VMB)/cgaddr-vm-adversarial
+	$(VMB)/cgaddr-vm-adversarial $(ADV_PROGS)
+
+HOST_CHECKS += vm-adversarial
