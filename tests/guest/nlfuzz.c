@@ -197,7 +197,7 @@ static void put_string(struct gnl_msg *m, uint16_t type)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		s[i] = chance(90) ? "abcdefgh_.0123XYZ"[below(17)] : (char)rnd();
+		s[i] = chance(99) ? "abcdefgh_.0123XYZ"[below(17)] : (char)rnd();
 	if (chance(85))
 		s[len++] = '\0';
 	gnl_put(m, type, s, len);
