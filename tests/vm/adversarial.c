@@ -8,8 +8,12 @@
  * should not is caught even when the outcome looks right.
  *
  *   cgaddr-vm-adversarial FILE...
+ *   cgaddr-vm-adversarial --seeds DIR FILE...
  *
  * Prints a line per mismatch and ends with "adversarial: A/B as expected".
+ * With --seeds, each program is also written to DIR as an input of the
+ * libFuzzer target (tests/vm/fuzz.c's format), so that fuzzing starts
+ * from the corpus's corner cases.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -116,11 +120,40 @@ static int check(const struct adv_prog *p, const u64 *mask)
 	return 1;
 }
 
+/* fuzz.c's input: [type][mode][budget][pad][72 bytes ctx][80 bytes sk][insns]. */
+static int write_seed(const char *dir, const struct adv_prog *p)
+{
+	u8 hdr[4 + 72 + 80] = {};
+	struct bpf_sock_addr ctx;
+	char path[4096];
+	FILE *f;
+	int ok;
+
+	hdr[0] = (u8)cgaddr_vm_type_index(p->attach_type);
+	hdr[2] = 255;	/* the largest budget the format gives */
+	adv_ctx(p, &ctx);
+	memcpy(hdr + 4, &ctx, sizeof(ctx));
+	snprintf(path, sizeof(path), "%s/adv-%s", dir, adv_name(p));
+	f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	ok = fwrite(hdr, sizeof(hdr), 1, f) == 1 &&
+	     fwrite(p->insns, sizeof(p->insns[0]), p->cnt, f) == p->cnt;
+	return fclose(f) || !ok ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct adv_prog p;
+	const char *seeds = NULL;
 	u64 mask[4] = {};
 	int i, good = 0;
+
+	if (argc > 2 && !strcmp(argv[1], "--seeds")) {
+		seeds = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 
 	for (i = 0; i < (int)sizeof(module_helpers); i++)
 		mask[module_helpers[i] / 64] |= 1ULL << (module_helpers[i] % 64);
@@ -128,6 +161,10 @@ int main(int argc, char **argv)
 		if (adv_parse(argv[i], &p))
 			return 2;
 		good += !check(&p, mask);
+		if (seeds && write_seed(seeds, &p)) {
+			fprintf(stderr, "%s: cannot write its seed to %s\n", argv[i], seeds);
+			return 2;
+		}
 	}
 	printf("adversarial: %d/%d as expected\n", good, argc - 1);
 	return good == argc - 1 && argc > 1 ? 0 : 1;
