@@ -35,15 +35,17 @@ struct answer {
 
 static int answer_cb(struct nlmsghdr *nh, void *arg)
 {
+	struct nlattr *id = gnl_attr(nh, CGADDR_A_PROG_ID);
+	struct nlattr *r0 = gnl_attr(nh, CGADDR_A_TEST_RETVAL);
+	struct nlattr *fault = gnl_attr(nh, CGADDR_A_TEST_FAULT);
 	struct answer *a = arg;
-	struct nlattr *x;
 
-	if ((x = gnl_attr(nh, CGADDR_A_PROG_ID)))
-		a->id = *(uint32_t *)(x + 1);
-	if ((x = gnl_attr(nh, CGADDR_A_TEST_RETVAL)))
-		memcpy(&a->r0, x + 1, sizeof(a->r0));
-	if ((x = gnl_attr(nh, CGADDR_A_TEST_FAULT))) {
-		a->fault = *(uint32_t *)(x + 1);
+	if (id)
+		a->id = *(uint32_t *)(id + 1);
+	if (r0)
+		memcpy(&a->r0, r0 + 1, sizeof(a->r0));
+	if (fault) {
+		a->fault = *(uint32_t *)(fault + 1);
 		a->have_fault = 1;
 	}
 	return 0;
@@ -124,8 +126,8 @@ static int check(const struct adv_prog *p)
 		printf("MISMATCH %s: loaded as id %u, expected reject '%s'\n", adv_name(p), id,
 		       p->msg);
 		bad = 1;
-	} else if ((err = test_run(p, id, &a)) || !a.have_fault) {
-		printf("MISMATCH %s: TEST_RUN failed %d\n", adv_name(p), err);
+	} else if (test_run(p, id, &a) || !a.have_fault) {
+		printf("MISMATCH %s: TEST_RUN failed\n", adv_name(p));
 		bad = 1;
 	} else if (p->expect == ADV_FAULT ? a.fault != adv_uapi_fault(p->fault) :
 		   a.fault || a.r0 != p->r0) {
@@ -133,7 +135,8 @@ static int check(const struct adv_prog *p)
 		       (unsigned long long)a.r0);
 		bad = 1;
 	}
-	if ((err = del(id))) {
+	err = del(id);
+	if (err) {
 		printf("MISMATCH %s: delete failed %d\n", adv_name(p), err);
 		bad = 1;
 	}

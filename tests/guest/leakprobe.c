@@ -86,15 +86,16 @@ struct answer {
 /* Every answer's attributes are scanned; the ones we need are kept. */
 static int answer_cb(struct nlmsghdr *nh, void *arg)
 {
+	struct nlattr *id = gnl_attr(nh, CGADDR_A_PROG_ID);
+	struct nlattr *ctx = gnl_attr(nh, CGADDR_A_TEST_CTX);
 	struct answer *a = arg;
-	struct nlattr *x;
 
 	scan_cb_bytes(a->probe, (char *)nh + NLMSG_HDRLEN + GENL_HDRLEN,
 		      nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN);
-	if ((x = gnl_attr(nh, CGADDR_A_PROG_ID)))
-		a->id = *(uint32_t *)(x + 1);
-	if ((x = gnl_attr(nh, CGADDR_A_TEST_CTX)) && x->nla_len >= NLA_HDRLEN + sizeof(a->ctx)) {
-		memcpy(&a->ctx, x + 1, sizeof(a->ctx));
+	if (id)
+		a->id = *(uint32_t *)(id + 1);
+	if (ctx && ctx->nla_len >= NLA_HDRLEN + sizeof(a->ctx)) {
+		memcpy(&a->ctx, ctx + 1, sizeof(a->ctx));
 		a->have_ctx = 1;
 	}
 	return 0;

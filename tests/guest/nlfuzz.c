@@ -425,53 +425,57 @@ static int protected_id(uint32_t id)
 	return 0;
 }
 
+/* Does one attribute of a mutating @cmd name what must survive? */
+static int attr_protected(const struct nlattr *a, uint8_t cmd)
+{
+	uint16_t t = a->nla_type & NLA_TYPE_MASK;
+	uint32_t v32;
+	uint64_t v64;
+
+	if (a->nla_len >= NLA_HDRLEN + 4) {
+		memcpy(&v32, a + 1, 4);
+		if ((t == CGADDR_A_PROG_ID || t == CGADDR_A_REPLACE_PROG_ID ||
+		     cmd > CGADDR_CMD_MAX) && protected_id(v32))
+			return 1;
+	}
+	if (a->nla_len >= NLA_HDRLEN + 8 && keep_id) {
+		memcpy(&v64, a + 1, 8);
+		if (v64 == keep_id)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Would the kernel, parsing @len bytes as it does (netlink_rcv_skb, then
  * nla_parse), see a mutating command naming a protected program or the
- * protected cgroup?  Checked on what is sent, after mutation.
+ * protected cgroup?  Checked on what is sent, after mutation; commands
+ * this fuzzer does not know are taken as mutating.
  */
 static int targets_protected(const char *buf, size_t len)
 {
-	size_t off = 0;
+	size_t off = 0, a_off, mlen;
 
-	while (len - off >= NLMSG_HDRLEN) {
+	for (; off <= len && len - off >= NLMSG_HDRLEN; off += NLMSG_ALIGN(mlen)) {
 		const struct nlmsghdr *nh = (const void *)(buf + off);
-		size_t mlen = nh->nlmsg_len, a_off;
 		uint8_t cmd;
 
-		if (mlen < NLMSG_HDRLEN || mlen > len - off)
+		mlen = nh->nlmsg_len;
+		if (mlen < NLMSG_HDRLEN + 1 || mlen > len - off)
 			break;
-		if (mlen >= NLMSG_HDRLEN + 1) {
-			cmd = ((const struct genlmsghdr *)NLMSG_DATA(nh))->cmd;
-			if (cmd == CGADDR_CMD_PROG_DEL || cmd == CGADDR_CMD_ATTACH ||
-			    cmd == CGADDR_CMD_DETACH || cmd > CGADDR_CMD_MAX) {
-				for (a_off = NLMSG_HDRLEN + GENL_HDRLEN; a_off + NLA_HDRLEN <= mlen;) {
-					const struct nlattr *a = (const void *)(buf + off + a_off);
-					uint16_t t = a->nla_type & NLA_TYPE_MASK;
-					uint32_t v32;
-					uint64_t v64;
+		cmd = ((const struct genlmsghdr *)NLMSG_DATA(nh))->cmd;
+		if (cmd != CGADDR_CMD_PROG_DEL && cmd != CGADDR_CMD_ATTACH &&
+		    cmd != CGADDR_CMD_DETACH && cmd <= CGADDR_CMD_MAX)
+			continue;
+		for (a_off = NLMSG_HDRLEN + GENL_HDRLEN; a_off + NLA_HDRLEN <= mlen;) {
+			const struct nlattr *a = (const void *)(buf + off + a_off);
 
-					if (a->nla_len < NLA_HDRLEN || a->nla_len > mlen - a_off)
-						break;
-					if (a->nla_len >= NLA_HDRLEN + 4) {
-						memcpy(&v32, a + 1, 4);
-						if ((t == CGADDR_A_PROG_ID ||
-						     t == CGADDR_A_REPLACE_PROG_ID ||
-						     cmd > CGADDR_CMD_MAX) && protected_id(v32))
-							return 1;
-					}
-					if (a->nla_len >= NLA_HDRLEN + 8 && keep_id) {
-						memcpy(&v64, a + 1, 8);
-						if (v64 == keep_id)
-							return 1;
-					}
-					a_off += GNL_ALIGN(a->nla_len);
-				}
-			}
+			if (a->nla_len < NLA_HDRLEN || a->nla_len > mlen - a_off)
+				break;
+			if (attr_protected(a, cmd))
+				return 1;
+			a_off += GNL_ALIGN(a->nla_len);
 		}
-		off += NLMSG_ALIGN(mlen);
-		if (off > len)
-			break;
 	}
 	return 0;
 }
@@ -651,8 +655,10 @@ static void one(void)
 	drain(clean ? seq : 0, cmd, (flags & NLM_F_DUMP) == NLM_F_DUMP, &r);
 	if (!r.terminal && !r.data) {
 		st.silent++;
-		/* Silence is legal only when no ACK was asked for, or the
-		 * message was not one the kernel could read. */
+		/*
+		 * Silence is legal only when no ACK was asked for, or the
+		 * message was not one the kernel could read.
+		 */
 		if (clean && (flags & NLM_F_REQUEST) && (flags & NLM_F_ACK))
 			violation("%s %ld", "no answer to a well-formed request, cmd", cmd);
 	} else if (r.terminal && r.err) {
