@@ -127,6 +127,7 @@ $(VMB)/cgaddr-vm-adversarial: tests/vm/adversarial.c tests/vm/adv_file.h $(VM_SA
 
 .PHONY: vm-adversarial
 vm-adversarial: $(VMB)/cgaddr-vm-adversarial
-	$(VMB)/cgaddr-vm-adversarial $(ADV_PROGS)
+	@echo "$(VMB)/cgaddr-vm-adversarial tests/vm/adversarial/*.prog"
+	@$(VMB)/cgaddr-vm-adversarial $(ADV_PROGS)
 
 HOST_CHECKS += vm-adversarial
