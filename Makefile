@@ -10,6 +10,8 @@
 #   make check-debug         the QEMU suite and the stress test on the debug
 #                            kernel (scripts/debug-kernel.sh builds it once)
 #   make stress              tests/stress/run on KVER (2 minutes)
+#   make check-long          stress, hostile input, fuzzing (~25 minutes;
+#                            CHECK_LONG_QUICK=1 for a short run)
 #   make demo                boot the default kernel and show cgaddr at work
 #   make install / dkms-install / clean
 
@@ -74,6 +76,7 @@ module:
 -include packaging/packaging.mk
 -include tests/bench/bench.mk
 -include tests/stress/stress.mk
+-include tests/long.mk
 
 # ---- tests ---------------------------------------------------------------
 

@@ -2,11 +2,16 @@
 # Static programs for the QEMU guest (build/guest/, on the guest's PATH).
 
 GUEST := $(BUILD)/guest
-GUEST_PROGS := $(GUEST)/sockprobe $(GUEST)/nlbad $(GUEST)/bpfload
+GUEST_PROGS := $(GUEST)/sockprobe $(GUEST)/nlbad $(GUEST)/bpfload $(GUEST)/advrun \
+	$(GUEST)/nlfuzz $(GUEST)/leakprobe
 
 $(GUEST)/%: tests/guest/%.c include/uapi/cgaddr.h
 	@mkdir -p $(GUEST)
 	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iinclude -static -o $@ $<
+
+# The raw genetlink helpers; advrun also reads the adversarial file format.
+$(GUEST)/advrun $(GUEST)/nlfuzz $(GUEST)/leakprobe: tests/guest/gnl.h
+$(GUEST)/advrun: tests/vm/adv_file.h
 
 tools: $(GUEST_PROGS)
 

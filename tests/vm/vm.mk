@@ -24,6 +24,11 @@ FUZZ_CHECK_SECONDS ?= 20
 FUZZ_CC ?= clang
 BENCH_RUNS ?= 200
 
+# The adversarial corpus (tests/vm/adversarial/, format in adv_file.h):
+# every program's expected outcome, checked under ASan/UBSan; its programs
+# also seed the fuzzer.
+ADV_PROGS := $(sort $(wildcard tests/vm/adversarial/*.prog))
+
 # The VM, sanitized, for the unit tests and the conformance runner.
 $(VMB)/san/%.o: module/%.c $(VM_HDRS)
 	@mkdir -p $(dir $@)
@@ -57,9 +62,10 @@ $(VMB)/cgaddr-vm-seeds: tests/vm/seeds.c $(VM_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g $(WARN) $(VM_CPPFLAGS) -o $@ $<
 
-$(VMB)/seeds/.stamp: $(VMB)/cgaddr-vm-seeds
+$(VMB)/seeds/.stamp: $(VMB)/cgaddr-vm-seeds $(VMB)/cgaddr-vm-adversarial $(ADV_PROGS)
 	@rm -rf $(VMB)/seeds && mkdir -p $(VMB)/seeds
 	$< $(VMB)/seeds
+	$(VMB)/cgaddr-vm-adversarial --seeds $(VMB)/seeds $(ADV_PROGS) >/dev/null
 	@touch $@
 
 $(VMB)/cgaddr-vm-bench: tests/vm/bench.c $(VM_SRCS) $(VM_HDRS)
@@ -80,7 +86,7 @@ define VM_CONFORMANCE_RUN
 	fi
 endef
 
-.PHONY: check-vm vm-test vm-conformance vm-plugin-smoke fuzz fuzz-vm bench-vm
+.PHONY: check-vm vm-test vm-conformance vm-plugin-smoke fuzz fuzz-vm fuzz-merge bench-vm
 
 vm-test: $(VMB)/vm_test
 	$(VMB)/vm_test
@@ -104,7 +110,24 @@ fuzz: fuzz-vm
 fuzz-vm: $(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp
 	$(call VM_FUZZ_RUN,$(FUZZ_SECONDS))
 
+# Keep what fuzzing found: add to tests/vm/corpus the inputs of the last
+# run's working corpus that reach code the kept ones do not (libFuzzer's
+# merge), to be committed.
+fuzz-merge: $(VMB)/cgaddr-vm-fuzz
+	$(VMB)/cgaddr-vm-fuzz -merge=1 tests/vm/corpus $(VMB)/fuzz/corpus 2>&1 | tail -n 2
+
 bench-vm: $(VMB)/cgaddr-vm-bench $(PROGS_OBJS)
 	tests/vm/bench.sh $(VMB)/cgaddr-vm-bench $(BENCH_RUNS) $(VMB)/bench $(PROGS_OBJS)
 
 HOST_CHECKS += check-vm
+
+$(VMB)/cgaddr-vm-adversarial: tests/vm/adversarial.c tests/vm/adv_file.h $(VM_SAN_OBJS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -o $@ $< $(VM_SAN_OBJS)
+
+.PHONY: vm-adversarial
+vm-adversarial: $(VMB)/cgaddr-vm-adversarial
+	@echo "$(VMB)/cgaddr-vm-adversarial tests/vm/adversarial/*.prog"
+	@$(VMB)/cgaddr-vm-adversarial $(ADV_PROGS)
+
+HOST_CHECKS += vm-adversarial
