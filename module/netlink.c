@@ -568,6 +568,17 @@ static const struct genl_ops cgaddr_ops[] = {
 	},
 };
 
+enum { CGADDR_MCGRP_MONITOR_IDX };
+
+static const struct genl_multicast_group cgaddr_mcgrps[] = {
+	[CGADDR_MCGRP_MONITOR_IDX] = {
+		.name = CGADDR_MCGRP_MONITOR,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
 static struct genl_family cgaddr_family __ro_after_init = {
 	.name = CGADDR_GENL_NAME,
 	.version = CGADDR_GENL_VERSION,
@@ -577,7 +588,38 @@ static struct genl_family cgaddr_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = cgaddr_ops,
 	.n_ops = ARRAY_SIZE(cgaddr_ops),
+	.mcgrps = cgaddr_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(cgaddr_mcgrps),
 };
+
+/*
+ * One CGADDR_CMD_TRACE_EVENT to the monitor group; any context (the
+ * caller runs a program with preemption disabled).  Nothing is built
+ * when nobody listens.
+ */
+void cgaddr_netlink_trace(u32 prog_id, const char *text)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&cgaddr_family, &init_net, CGADDR_MCGRP_MONITOR_IDX))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &cgaddr_family, 0, CGADDR_CMD_TRACE_EVENT);
+	if (!hdr ||
+	    nla_put_u32(skb, CGADDR_A_PROG_ID, prog_id) ||
+	    nla_put_u32(skb, CGADDR_A_TRACE_PID, task_tgid_nr(current)) ||
+	    nla_put_string(skb, CGADDR_A_TRACE_COMM, current->comm) ||
+	    nla_put_string(skb, CGADDR_A_TRACE_TEXT, text)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&cgaddr_family, &init_net, skb, 0, CGADDR_MCGRP_MONITOR_IDX,
+				GFP_ATOMIC);
+}
 
 int __init cgaddr_netlink_init(void)
 {
