@@ -570,6 +570,9 @@ static const struct genl_ops cgaddr_ops[] = {
 
 enum { CGADDR_MCGRP_MONITOR_IDX };
 
+/* Whether programs may send events: the family and its group ids exist. */
+static bool cgaddr_family_live;
+
 static const struct genl_multicast_group cgaddr_mcgrps[] = {
 	[CGADDR_MCGRP_MONITOR_IDX] = {
 		.name = CGADDR_MCGRP_MONITOR,
@@ -602,7 +605,9 @@ void cgaddr_netlink_trace(u32 prog_id, const char *text)
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&cgaddr_family, &init_net, CGADDR_MCGRP_MONITOR_IDX))
+	/* Callers hold rcu_read_lock(): see cgaddr_netlink_exit(). */
+	if (!READ_ONCE(cgaddr_family_live) ||
+	    !genl_has_listeners(&cgaddr_family, &init_net, CGADDR_MCGRP_MONITOR_IDX))
 		return;
 	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
 	if (!skb)
@@ -623,10 +628,21 @@ void cgaddr_netlink_trace(u32 prog_id, const char *text)
 
 int __init cgaddr_netlink_init(void)
 {
-	return genl_register_family(&cgaddr_family);
+	int err = genl_register_family(&cgaddr_family);
+
+	WRITE_ONCE(cgaddr_family_live, !err);
+	return err;
 }
 
 void cgaddr_netlink_exit(void)
 {
+	/*
+	 * Programs still run until the hooks go, after this: no event may
+	 * use the group's id once it is released and perhaps reused.  They
+	 * run under rcu_read_lock(), so after a grace period none still
+	 * sees the family live.
+	 */
+	WRITE_ONCE(cgaddr_family_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&cgaddr_family);
 }

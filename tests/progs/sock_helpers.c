@@ -13,7 +13,7 @@
  *            unknown namespace id (NULL).
  * leak4:     connect4 looking up the destination's socket and never
  *            releasing it: the run faults (EPERM) and the module drops
- *            the reference.
+ *            the reference; nothing found: allowed.
  * setopt4/6: connect4/6 setting SO_MARK 42, SO_PRIORITY 7 (more than an
  *            unprivileged caller may), IP_TOS 0x10 / IPV6_TCLASS 0x20 and,
  *            for TCP, TCP_CONGESTION "reno" and TCP_SYNCNT 3, reading
@@ -145,8 +145,13 @@ int leak4(struct bpf_sock_addr *ctx)
 		sk = bpf_sk_lookup_tcp(ctx, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
 	else
 		sk = bpf_sk_lookup_udp(ctx, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
-	/* no bpf_sk_release(): the kernel's verifier would refuse this */
-	return sk ? 1 : 0;
+	/*
+	 * No bpf_sk_release(): the kernel's verifier would refuse this.  When
+	 * nothing is found the call goes on (so a missing server shows as
+	 * ECONNREFUSED, not as the EPERM of the leak).
+	 */
+	(void)sk;
+	return 1;
 }
 
 static __always_inline int setopt(struct bpf_sock_addr *ctx, int v6)

@@ -11,14 +11,16 @@ for p in lookup4 lookup6 leak4 setopt4 setopt6 printk4; do
 	eval "$p=\$(prog_load /progs/sock_helpers.o func $p)"
 done
 
-# bg OUT CMD...: start a server in the background, wait for its first line.
+# bg OUT CMD...: start a server in the background, wait for its first line
+# (up to 30 s: the debug kernel is slow).
 bg() {
 	local out=$1 i=0
 	shift
 	rm -f "$out"
 	"$@" > "$out" 2>/dev/null &
 	BG=$!
-	while [ ! -s "$out" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -s "$out" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$out" ] || fail "server did not start: $*"
 }
 
 # monitor_start OUT [ARGS]: `cgaddr monitor` in the background, joined.
@@ -28,7 +30,7 @@ monitor_start() {
 	rm -f "$out"
 	cgaddr monitor "$@" > "$out" 2>&1 &
 	MON=$!
-	sleep 0.5
+	sleep 1
 }
 
 # ---- sk_lookup ----------------------------------------------------------
@@ -65,11 +67,11 @@ wait $MON 2>/dev/null || true
 
 # ---- a leaked reference -------------------------------------------------
 cgaddr cgroup attach leak connect4 "$leak4"
-bg /tmp/s1 sockprobe recv udp 127.0.0.1 4446 2
+bg /tmp/s1 sockprobe recv udp 127.0.0.1 4446 5
 S1=$BG
 expect_eq "$(in_cg leak sockprobe connect udp 127.0.0.1 4446)" "error EPERM" \
 	"exit holding a reference: a fault, the call denied"
-bg /tmp/s2 sockprobe serve tcp 127.0.0.1 4447 2
+bg /tmp/s2 sockprobe serve tcp 127.0.0.1 4447 5
 expect_eq "$(in_cg leak sockprobe connect tcp 127.0.0.1 4447)" "error EPERM" \
 	"TCP listener reference leaked: denied too"
 wait $S1 $BG 2>/dev/null || true
@@ -107,7 +109,8 @@ cgaddr cgroup attach pr bind4 "$printk4"
 # A fresh rate-limit window: earlier cases printed too.
 sleep 6
 dmesg -c > /dev/null
-monitor_start /tmp/mon3 --count 40 --timeout 60
+monitor_start /tmp/mon3 --count 40 --timeout 120
+t0=$(date +%s)
 i=0
 while [ $i -lt 40 ]; do
 	in_cg pr sockprobe bind udp 127.0.0.1 $((5000 + i)) > /dev/null
@@ -116,8 +119,13 @@ done
 wait $MON || fail "monitor did not get 40 events: $(cat /tmp/mon3)"
 expect_eq "$(grep -c '^prog [0-9]* pid [0-9]* comm sockprobe: bind4 port 50[0-3][0-9] comm sockprobe ip 127.0.0.1$' /tmp/mon3)" \
 	"40" "every message reached cgaddr monitor"
+t1=$(date +%s)
 n=$(dmesg | grep -c "cgaddr: prog $printk4 pid [0-9]* (sockprobe): bind4 port 50")
-[ "$n" -ge 1 ] && [ "$n" -le 10 ] || fail "kernel log: $n messages, expected at most a burst of 10"
+# At most a burst of 10 per 5 s window the storm touched (slow kernels
+# spread it over several).
+max=$((10 * ((t1 - t0) / 5 + 2)))
+[ "$n" -ge 1 ] && [ "$n" -le "$max" ] && { [ "$n" -lt 40 ] || [ "$max" -ge 40 ]; } ||
+	fail "kernel log: $n messages in $((t1 - t0)) s, expected at most $max"
 # JSON events
 monitor_start /tmp/mon4 -j --count 1 --timeout 30
 in_cg pr sockprobe bind udp 127.0.0.1 5100 > /dev/null
