@@ -52,15 +52,30 @@ static __always_inline void cgaddr_ftrace_redirect(cgaddr_ftrace_regs_t *regs,
 }
 
 /*
+ * Where the architecture passes ftrace callbacks their arguments in a
+ * partial frame whose instruction pointer its trampoline honours
+ * (DYNAMIC_FTRACE_WITH_ARGS, with an accessor to set it), a redirect needs
+ * no full pt_regs: without SAVE_REGS ftrace uses its lighter trampoline,
+ * as livepatch does.  Elsewhere (5.10) the ip lives only in saved pt_regs.
+ */
+#if defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS) && \
+	(defined(CGADDR_HAVE_FTRACE_REGS_SET_IP) || \
+	 defined(CGADDR_HAVE_FTRACE_INSTRUCTION_POINTER_SET))
+#define CGADDR_FTRACE_SAVE_REGS 0
+#else
+#define CGADDR_FTRACE_SAVE_REGS FTRACE_OPS_FL_SAVE_REGS
+#endif
+
+/*
  * The thunk cannot recurse (it calls nothing traceable), so ask ftrace for
  * no recursion protection: before 5.11 by promising RECURSION_SAFE, after
  * by leaving FTRACE_OPS_FL_RECURSION clear.
  */
 #ifdef CGADDR_HAVE_FTRACE_RECURSION_SAFE
 #define CGADDR_FTRACE_OPS_FLAGS \
-	(FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION_SAFE)
+	(CGADDR_FTRACE_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION_SAFE)
 #else
-#define CGADDR_FTRACE_OPS_FLAGS (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY)
+#define CGADDR_FTRACE_OPS_FLAGS (CGADDR_FTRACE_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY)
 #endif
 
 /* Release the filter of an unregistered ops. */

@@ -1,0 +1,1 @@
+BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|general protection fault|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|bad unlock balance|lock held when returning|DEBUG_LOCKS_WARN_ON|irq lock inversion|kmemleak: [0-9]+ new suspected|unreferenced object|INFO: task .* blocked
