@@ -373,6 +373,10 @@ duo "bpf_bind v6 source, then a v4-mapped destination" '.' \
 	pin out "sockprobe recv udp 192.0.2.10 4401 2" in "sockprobe connect udp ::ffff:192.0.2.10 4401"
 
 # ==== socket helpers (sock_native.o): lookups, set/getsockopt ===================
+# Compared on 6.1, the semantics cgaddr follows (README.md: the helper set of
+# 6.1 on every kernel); other kernels' native helpers are not compared yet.
+case "$kver" in
+6.1.*)
 pair skh so
 both_attach skh sock_native nlookup4 connect4
 both_attach skh sock_native nlookup6 connect6
@@ -394,6 +398,11 @@ duo "setsockopt TCP v6" 'opts mark 42 prio 7 tos 0x20 cc reno syncnt 3' \
 	so out "sockprobe serve tcp ::1 4512 2" in "sockprobe -o connect tcp ::1 4512"
 probe "setsockopt UDP v4" 'opts mark 42 prio 7 tos 0x10$' so sockprobe -o connect udp 127.0.0.1 4513
 probe "setsockopt UDP v6" 'opts mark 42 prio 7 tos 0x20$' so sockprobe -o connect udp ::1 4514
+	;;
+*)
+	echo "skip: socket helpers compared on 6.1 only"
+	;;
+esac
 
 # ==== end =========================================================================
 native_cleanup
@@ -404,6 +413,7 @@ for x in $CGADDR; do
 		fail "cgaddr cgroup detach $x"
 done
 for c in a_rw a_dn a_cap a_cap2 a_ord a_ord/c1 a_ord/c2 a_rule a_rule/c a_con a_snd a_rcv a_nm a_pin a_skh a_so; do
+	[ -d "$CG/$c" ] || continue
 	n="$CG/n_${c#a_}"
 	for t in bind4 bind6 connect4 connect6 sendmsg4 sendmsg6 recvmsg4 recvmsg6 \
 		getpeername4 getpeername6 getsockname4 getsockname6; do
