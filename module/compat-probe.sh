@@ -60,4 +60,18 @@ case "$recvmsg" in
 *addr_len*) ;;
 ?*) flag RECVMSG_NO_ADDR_LEN ;;
 esac
+# Socket lookups (bpf_sk_lookup_*): 7.2 dropped the hash table argument of
+# __inet_lookup()/__inet6_lookup() and the UDP table of __udp4/6_lib_lookup();
+# 6.12 keeps the UDP table per namespace.
+for t in "$src" "$obj"; do
+	grep -A1 'static inline struct sock \*__inet_lookup(' "$t/include/net/inet_hashtables.h" 2>/dev/null
+done | grep -q 'inet_hashinfo' && flag INET_LOOKUP_HASHINFO
+for t in "$src" "$obj"; do
+	grep -A3 'struct sock \*__udp4_lib_lookup(' "$t/include/net/udp.h" 2>/dev/null
+done | grep -q 'udp_table' && flag UDP_LOOKUP_TABLE
+has 'struct udp_table[[:space:]]+\*udp_table;' include/net/netns/ipv4.h && flag NETNS_UDP_TABLE
+# 5.10 does not export get_net_ns_by_id (the netns_id argument of lookups).
+exported get_net_ns_by_id && flag GET_NET_NS_BY_ID
+# SO_TXREHASH (5.18) and the socket field behind it.
+has 'sk_txrehash;' include/net/sock.h && flag SK_TXREHASH
 exit 0

@@ -193,5 +193,21 @@ static inline u64 cgaddr_net_cookie(struct net *net, u64 (*gen)(struct net *))
 #endif
 }
 
+/* ---- socket lookups (helpers_sock.c) -------------------------------- */
+
+/* The leading table arguments of the TCP and UDP lookup functions. */
+#ifdef CGADDR_HAVE_INET_LOOKUP_HASHINFO
+#define CGADDR_TCP_HASHINFO(net)	(net)->ipv4.tcp_death_row.hashinfo,
+#else
+#define CGADDR_TCP_HASHINFO(net)
+#endif
+#if !defined(CGADDR_HAVE_UDP_LOOKUP_TABLE)
+#define CGADDR_UDP_TABLE(net)
+#elif defined(CGADDR_HAVE_NETNS_UDP_TABLE)
+#define CGADDR_UDP_TABLE(net)		(net)->ipv4.udp_table,
+#else
+#define CGADDR_UDP_TABLE(net)		&udp_table,
+#endif
+
 #endif /* __KERNEL__ && !CGADDR_VM_FREESTANDING */
 #endif /* CGADDR_COMPAT_H */

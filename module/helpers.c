@@ -21,6 +21,7 @@
 
 #include "helpers.h"
 #include "hook.h"
+#include "monitor.h"
 #include "vm.h"
 
 u64 cgaddr_helper_mask[4];
@@ -36,12 +37,19 @@ static cgaddr_sk_bind_fn cgaddr_inet6_bind_sk;	/* __inet6_bind */
 /* The ids implemented here, whatever the kernel. */
 static const u8 cgaddr_helper_ids[] = {
 	5,	/* ktime_get_ns */
+	6,	/* trace_printk */
 	7,	/* get_prandom_u32 */
 	8,	/* get_smp_processor_id */
 	14,	/* get_current_pid_tgid */
 	15,	/* get_current_uid_gid */
 	16,	/* get_current_comm */
+	49,	/* setsockopt */
+	57,	/* getsockopt */
 	80,	/* get_current_cgroup_id */
+	84,	/* sk_lookup_tcp */
+	85,	/* sk_lookup_udp */
+	86,	/* sk_release */
+	99,	/* skc_lookup_tcp */
 	122,	/* get_netns_cookie */
 	123,	/* get_current_ancestor_cgroup_id */
 	125,	/* ktime_get_boot_ns */
@@ -50,15 +58,25 @@ static const u8 cgaddr_helper_ids[] = {
 	187,	/* set_retval */
 };
 
-static void cgaddr_fill_sk_view(const struct sock *sk, struct bpf_sock *v)
+void cgaddr_fill_sk_view(const struct sock *sk, struct bpf_sock *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
 	v->family = sk->sk_family;
-	v->type = sk->sk_type;
-	v->protocol = sk->sk_protocol;
-	v->mark = READ_ONCE(sk->sk_mark);
-	v->priority = READ_ONCE(sk->sk_priority);
+	/*
+	 * Request and timewait sockets (skc_lookup_tcp) have only the common
+	 * part: natively their type .. priority cannot be read; here they
+	 * read as 0, and rx_queue_mapping as -1.
+	 */
+	if (sk_fullsock(sk)) {
+		v->type = sk->sk_type;
+		v->protocol = sk->sk_protocol;
+		v->mark = READ_ONCE(sk->sk_mark);
+		v->priority = READ_ONCE(sk->sk_priority);
+		v->rx_queue_mapping = sk_rx_queue_get(sk);
+	} else {
+		v->rx_queue_mapping = -1;
+	}
 	v->src_ip4 = sk->sk_rcv_saddr;
 	v->src_port = sk->sk_num;
 	v->dst_port = sk->sk_dport;
@@ -68,7 +86,6 @@ static void cgaddr_fill_sk_view(const struct sock *sk, struct bpf_sock *v)
 	memcpy(v->dst_ip6, &sk->sk_v6_daddr, sizeof(v->dst_ip6));
 #endif
 	v->state = sk->sk_state;
-	v->rx_queue_mapping = sk_rx_queue_get(sk);
 }
 
 static int cgaddr_op_sk_view(void *envp, struct cgaddr_vm_region *r)
@@ -151,6 +168,10 @@ static int cgaddr_op_call(void *envp, struct cgaddr_vm_hcall *c)
 	case 5:
 		c->ret = ktime_get_ns();
 		break;
+	case 6:
+		/* The VM formatted the text; c->ret is its length already. */
+		cgaddr_monitor_trace(env->prog_id, (const char *)(uintptr_t)c->arg[0], c->arg[1]);
+		break;
 	case 7:
 		c->ret = get_random_u32();
 		break;
@@ -167,6 +188,20 @@ static int cgaddr_op_call(void *envp, struct cgaddr_vm_hcall *c)
 		strscpy_pad((char *)(uintptr_t)c->arg[0], current->comm, c->arg[1]);
 		c->ret = 0;
 		break;
+	case 49:
+		c->ret = cgaddr_helper_setsockopt(env->sk, (int)c->arg[1], (int)c->arg[2],
+						  (char *)(uintptr_t)c->arg[3], (int)c->arg[4]);
+		break;
+	case 57:
+		c->ret = cgaddr_helper_getsockopt(env->sk, (int)c->arg[1], (int)c->arg[2],
+						  (char *)(uintptr_t)c->arg[3], (int)c->arg[4]);
+		break;
+	case 84:
+	case 85:
+	case 99:
+		return cgaddr_helper_sk_lookup(env, c);
+	case 86:
+		return cgaddr_helper_sk_release(c);
 	case 46:
 		c->ret = env->sk && cgaddr_sock_gen_cookie ? cgaddr_sock_gen_cookie(env->sk) : 0;
 		break;
@@ -206,6 +241,7 @@ static int cgaddr_op_call(void *envp, struct cgaddr_vm_hcall *c)
 const struct cgaddr_vm_ops cgaddr_vm_ops = {
 	.call = cgaddr_op_call,
 	.sk_view = cgaddr_op_sk_view,
+	.put = cgaddr_op_put,
 };
 
 static void cgaddr_helper_allow(u32 id)
@@ -216,7 +252,12 @@ static void cgaddr_helper_allow(u32 id)
 int __init cgaddr_helpers_init(void)
 {
 	unsigned int i;
+	int err;
 
+	err = cgaddr_helpers_sock_init();
+	if (err)
+		return err;
+	cgaddr_helpers_sockopt_init();
 	for (i = 0; i < ARRAY_SIZE(cgaddr_helper_ids); i++)
 		cgaddr_helper_allow(cgaddr_helper_ids[i]);
 	cgaddr_sock_gen_cookie = (void *)cgaddr_symbol_address("__sock_gen_cookie");
@@ -234,4 +275,9 @@ int __init cgaddr_helpers_init(void)
 	cgaddr_net_gen_cookie = (void *)cgaddr_symbol_address("__net_gen_cookie");
 #endif
 	return 0;
+}
+
+void cgaddr_helpers_exit(void)
+{
+	cgaddr_helpers_sock_exit();
 }

@@ -62,7 +62,7 @@ static int __init cgaddr_init(void)
 		return err;
 	err = cgaddr_run_init();
 	if (err)
-		return err;
+		goto out_helpers;
 	err = cgaddr_attach_init();
 	if (err)
 		goto out_run;
@@ -87,6 +87,8 @@ out_attach:
 	cgaddr_attach_exit();
 out_run:
 	cgaddr_run_exit();
+out_helpers:
+	cgaddr_helpers_exit();
 	return err;
 }
 
@@ -107,6 +109,7 @@ static void __exit cgaddr_exit(void)
 	cgaddr_prog_exit();
 	rcu_barrier();
 	cgaddr_run_exit();
+	cgaddr_helpers_exit();
 	pr_info("unloaded\n");
 }
 

@@ -568,6 +568,20 @@ static const struct genl_ops cgaddr_ops[] = {
 	},
 };
 
+enum { CGADDR_MCGRP_MONITOR_IDX };
+
+/* Whether programs may send events: the family and its group ids exist. */
+static bool cgaddr_family_live;
+
+static const struct genl_multicast_group cgaddr_mcgrps[] = {
+	[CGADDR_MCGRP_MONITOR_IDX] = {
+		.name = CGADDR_MCGRP_MONITOR,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
 static struct genl_family cgaddr_family __ro_after_init = {
 	.name = CGADDR_GENL_NAME,
 	.version = CGADDR_GENL_VERSION,
@@ -577,14 +591,58 @@ static struct genl_family cgaddr_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = cgaddr_ops,
 	.n_ops = ARRAY_SIZE(cgaddr_ops),
+	.mcgrps = cgaddr_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(cgaddr_mcgrps),
 };
+
+/*
+ * One CGADDR_CMD_TRACE_EVENT to the monitor group; any context (the
+ * caller runs a program with preemption disabled).  Nothing is built
+ * when nobody listens.
+ */
+void cgaddr_netlink_trace(u32 prog_id, const char *text)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	/* Callers hold rcu_read_lock(): see cgaddr_netlink_exit(). */
+	if (!READ_ONCE(cgaddr_family_live) ||
+	    !genl_has_listeners(&cgaddr_family, &init_net, CGADDR_MCGRP_MONITOR_IDX))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &cgaddr_family, 0, CGADDR_CMD_TRACE_EVENT);
+	if (!hdr ||
+	    nla_put_u32(skb, CGADDR_A_PROG_ID, prog_id) ||
+	    nla_put_u32(skb, CGADDR_A_TRACE_PID, task_tgid_nr(current)) ||
+	    nla_put_string(skb, CGADDR_A_TRACE_COMM, current->comm) ||
+	    nla_put_string(skb, CGADDR_A_TRACE_TEXT, text)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&cgaddr_family, &init_net, skb, 0, CGADDR_MCGRP_MONITOR_IDX,
+				GFP_ATOMIC);
+}
 
 int __init cgaddr_netlink_init(void)
 {
-	return genl_register_family(&cgaddr_family);
+	int err = genl_register_family(&cgaddr_family);
+
+	WRITE_ONCE(cgaddr_family_live, !err);
+	return err;
 }
 
 void cgaddr_netlink_exit(void)
 {
+	/*
+	 * Programs still run until the hooks go, after this: no event may
+	 * use the group's id once it is released and perhaps reused.  They
+	 * run under rcu_read_lock(), so after a grace period none still
+	 * sees the family live.
+	 */
+	WRITE_ONCE(cgaddr_family_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&cgaddr_family);
 }

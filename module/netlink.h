@@ -10,6 +10,8 @@
 extern const struct nla_policy cgaddr_data_policy[];
 
 int cgaddr_netlink_init(void);
+/* A program's bpf_trace_printk() text to the monitor group. */
+void cgaddr_netlink_trace(u32 prog_id, const char *text);
 void cgaddr_netlink_exit(void);
 
 /* Set a formatted extended-ACK message (kept until the reply is sent). */

@@ -133,6 +133,7 @@ static u64 cgaddr_run_one(struct cgaddr_prog *prog, struct cgaddr_vm_run *run,
 	u64 start = 0;
 
 	memcpy(&before, ctx, sizeof(before));
+	((struct cgaddr_run_env *)run->env)->prog_id = prog->id;
 	if (unlikely(READ_ONCE(cgaddr_run_time_stats)))
 		start = local_clock();
 	cgaddr_vm_exec(prog->vm, run);
@@ -251,6 +252,7 @@ int cgaddr_test_run(struct cgaddr_prog *prog, const struct bpf_sock *sk_view,
 {
 	struct cgaddr_run_env env = {
 		.type = prog->type,
+		.prog_id = prog->id,
 		.test_sk = sk_view,
 	};
 	struct cgaddr_vm_run run = {

@@ -34,6 +34,8 @@
 #define CGADDR_VM_CTX_SIZE		72	/* sizeof(struct bpf_sock_addr) */
 #define CGADDR_VM_SK_SIZE		80	/* sizeof(struct bpf_sock) */
 #define CGADDR_VM_ERRMSG_LEN		128
+/* trace_printk: text per call, NUL included (natively 1024); longer is cut. */
+#define CGADDR_VM_PRINTK_LEN		512
 
 /*
  * Bytes of caller-provided scratch memory one run needs: the stack

@@ -129,6 +129,7 @@ struct vm_state {
 	u32 ndyn;
 	struct vm_dyn dyn[CGADDR_VM_MAX_DYN];
 	struct vm_frame frames[CGADDR_VM_MAX_FRAMES];
+	char text[CGADDR_VM_PRINTK_LEN];	/* trace_printk's formatted text */
 };
 
 /* ---- ctx and socket access rules (vm_ctx.c) -------------------------- */
@@ -168,6 +169,22 @@ const char *vm_sk_field(s64 off);
 /* In F_RAW mode: helper 5, the conformance suite's "unwind". */
 #define VM_RAW_HELPER_UNWIND	5
 extern const struct cgaddr_vm_helper vm_raw_unwind_helper;
+
+/* ---- trace_printk (vm_printk.c) ----------------------------------------- */
+
+#define VM_FUNC_TRACE_PRINTK	6
+
+/*
+ * Format @fmt (@fmt_size bytes of program memory, NUL-terminated within
+ * them) with @args[0..2] under bpf_bprintf_prepare()'s rules into @buf
+ * (@size bytes, always NUL-terminated).  0 and *@would (the length of
+ * the whole text, as bstr_printf() returns it), or -EINVAL.
+ */
+int vm_printk(struct vm_state *st, const char *fmt, u32 fmt_size, const u64 *args,
+	      char *buf, u32 size, u32 *would);
+
+/* Read access to [addr, addr + size) of a plain program region (vm_interp.c). */
+int vm_region_read(struct vm_state *st, u64 addr, u64 size, const u8 **p);
 
 /* ---- types (vm_ctx.c) ---------------------------------------------------- */
 

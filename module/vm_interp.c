@@ -150,6 +150,15 @@ static int vm_region(struct vm_state *st, u64 addr, u64 size, bool write, u8 **h
 	return CGADDR_VM_FAULT_MEM;
 }
 
+int vm_region_read(struct vm_state *st, u64 addr, u64 size, const u8 **p)
+{
+	u8 *hp;
+	int e = vm_region(st, addr, size, false, &hp);
+
+	*p = hp;
+	return e;
+}
+
 /* The ctx->sk view, asked from the caller at the first use in a run. */
 static int vm_get_sk(struct vm_state *st)
 {
@@ -507,6 +516,19 @@ static noinline int vm_call(struct vm_state *st, const struct vm_op *op, u64 *re
 	if (h->id == VM_FUNC_SK_RELEASE &&
 	    (!released || !(released->flags & CGADDR_VM_R_REF)))
 		return CGADDR_VM_FAULT_HELPER_ARG;
+	if (h->id == VM_FUNC_TRACE_PRINTK) {
+		u32 would;
+
+		/* A format the kernel refuses is the program's error, not a fault. */
+		if (vm_printk(st, (const char *)(uintptr_t)c.arg[0], (u32)c.arg[1], &c.arg[2],
+			      st->text, sizeof(st->text), &would)) {
+			reg[0] = (u64)-EINVAL;
+			return 0;
+		}
+		c.arg[0] = (u64)(uintptr_t)st->text;
+		c.arg[1] = strlen(st->text);
+		c.ret = would;
+	}
 	if (!st->ops || !st->ops->call || st->ops->call(st->env, &c))
 		return CGADDR_VM_FAULT_HELPER;
 	if (h->id == VM_FUNC_SK_RELEASE) {

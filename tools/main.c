@@ -17,6 +17,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "info.h"
+#include "monitor.h"
 #include "pin.h"
 #include "prog.h"
 #include "util.h"
@@ -32,6 +33,7 @@ static const char main_usage[] =
 "  cgaddr cgroup help     attachments: attach, detach, show, tree\n"
 "  cgaddr pin --help      pin a cgroup to addresses: pin, pin --show, unpin\n"
 "  cgaddr apply --help    make the policy match /etc/cgaddr.d/*.conf\n"
+"  cgaddr monitor         programs' bpf_trace_printk() messages, live\n"
 "  cgaddr info            what the loaded module supports\n"
 "  cgaddr version         versions of the tool and of the module\n"
 "\n"
@@ -60,6 +62,7 @@ static const struct {
 	{ "prog", do_prog, false },
 	{ "cgroup", do_cgroup, false },
 	{ "info", do_info, false },
+	{ "monitor", do_monitor, false },
 	{ "version", do_version, false },
 	{ "help", do_help, false },
 	{ "pin", do_pin, true },

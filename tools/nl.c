@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint64_t ops;			/* bit n: command n is implemented */
+	uint32_t monitor_grp;		/* id of the "monitor" multicast group, or 0 */
 	bool debug;
 	bool reported;			/* the last error was printed already */
 	uint8_t *rbuf;
@@ -62,6 +64,8 @@ static const struct {
 	A(QUERY_FLAGS, T_U32), A(PROG_IDS, T_NEST), A(TEST_CTX, T_BIN), A(TEST_SK, T_BIN),
 	A(TEST_RETVAL, T_U64), A(TEST_INSN_CNT, T_U64), A(TEST_FAULT, T_U32),
 	A(TEST_DURATION_NS, T_U64),
+	/* monitor */
+	A(TRACE_PID, T_U32), A(TRACE_COMM, T_STR), A(TRACE_TEXT, T_STR),
 #undef A
 };
 
@@ -444,7 +448,30 @@ struct family_info {
 	uint16_t id;
 	uint32_t version;
 	uint64_t ops;
+	uint32_t monitor_grp;
 };
+
+static int ctrl_mcast(const struct nlattr *nest, struct family_info *fi)
+{
+	const struct nlattr *grp, *a;
+
+	mnl_attr_for_each_nested(grp, nest) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, grp) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				name = mnl_attr_get_str(a);
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+			    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, CGADDR_MCGRP_MONITOR))
+			fi->monitor_grp = id;
+	}
+	return 0;
+}
 
 static int ctrl_ops(const struct nlattr *nest, struct family_info *fi)
 {
@@ -479,6 +506,10 @@ static int ctrl_data_cb(const struct nlmsghdr *nlh, void *data)
 		case CTRL_ATTR_OPS:
 			if (mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
 				ctrl_ops(a, fi);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			if (mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
+				ctrl_mcast(a, fi);
 			break;
 		}
 	}
@@ -515,6 +546,7 @@ static int nl_resolve(struct nl *nl)
 	nl->family = fi.id;
 	nl->version = fi.version;
 	nl->ops = fi.ops;
+	nl->monitor_grp = fi.monitor_grp;
 	return 0;
 }
 
@@ -567,4 +599,70 @@ bool nl_has_cmd(const struct nl *nl, uint8_t cmd)
 {
 	/* Families that do not list their operations implement everything. */
 	return !nl->ops || cmd >= 64 || (nl->ops & (1ULL << cmd));
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+int nl_subscribe_monitor(struct nl *nl)
+{
+	int grp = (int)nl->monitor_grp;
+
+	if (!grp) {
+		err("the loaded cgaddr module has no monitor group: load a newer module");
+		return -EOPNOTSUPP;
+	}
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		int e = errno;
+
+		err("cannot join the monitor group: %s%s", strerror(e),
+		    e == EPERM ? " (CAP_NET_ADMIN is needed)" : "");
+		return -e;
+	}
+	return 0;
+}
+
+struct event_ctx {
+	nl_reply_fn fn;
+	void *arg;
+	int ret;
+};
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct event_ctx *ev = data;
+	nl_attrs_t tb = { NULL };
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
+	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, tb) != MNL_CB_OK)
+		return MNL_CB_OK;	/* a malformed event is skipped (attr_cb said why) */
+	ev->ret = ev->fn(tb, ev->arg);
+	return ev->ret ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+int nl_wait_event(struct nl *nl, int timeout_ms, nl_reply_fn fn, void *arg)
+{
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
+	struct event_ctx ev = { fn, arg, 0 };
+	ssize_t n;
+	int r;
+
+	r = poll(&pfd, 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (!r)
+		return -ETIMEDOUT;
+	n = mnl_socket_recvfrom(nl->sock, nl->rbuf, NL_RBUF_SIZE);
+	if (n < 0) {
+		if (errno == ENOBUFS) {
+			err("events were lost: the monitor reads too slowly");
+			return 0;
+		}
+		return -errno;
+	}
+	if (nl->debug)
+		nl_debug("recv", nl->rbuf, n);
+	r = mnl_cb_run(nl->rbuf, n, 0, 0, event_cb, &ev);
+	if (r < 0 && !ev.ret)
+		return 0;
+	return ev.ret;
 }

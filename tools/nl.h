@@ -53,6 +53,15 @@ int nl_talk(struct nl *nl, struct nl_msg *m, nl_reply_fn fn, void *arg);
 /* Prints "cgaddr: @what: <reason>" for an error of nl_talk(); returns @err. */
 int nl_fail(struct nl *nl, int err, const char *what);
 
+/* Joins the module's monitor multicast group (prints why not). */
+int nl_subscribe_monitor(struct nl *nl);
+/*
+ * Waits up to @timeout_ms (-1: forever) for events and calls @fn for each;
+ * returns what @fn returned when not 0 (a positive value stops early), 0
+ * when the messages received were handled, -ETIMEDOUT, or a negative errno.
+ */
+int nl_wait_event(struct nl *nl, int timeout_ms, nl_reply_fn fn, void *arg);
+
 /* Parses and checks the attributes of a nest; -EPROTO if malformed. */
 int nl_parse_nested(const struct nlattr *nest, nl_attrs_t tb);
 

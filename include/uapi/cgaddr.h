@@ -108,6 +108,20 @@
  *	CGADDR_A_TEST_FAULT (0, or the CGADDR_FAULT_* that ended the run)
  *	and CGADDR_A_TEST_DURATION_NS.  Helpers that need a socket or the
  *	calling task see the caller's; bind (64) fails with EINVAL.
+ *
+ * ---- Monitor -----------------------------------------------------------
+ *
+ * Multicast group CGADDR_MCGRP_MONITOR ("monitor"), in the initial network
+ * namespace; joining needs CAP_NET_ADMIN there (on kernels with genetlink
+ * multicast permissions, 6.1 and later; on 5.10 anyone may join).
+ *
+ * CGADDR_CMD_TRACE_EVENT (event, never a request)
+ *	One per bpf_trace_printk() call of a program: CGADDR_A_PROG_ID, the
+ *	calling task's CGADDR_A_TRACE_PID (u32, tgid as seen from the
+ *	initial pid namespace) and CGADDR_A_TRACE_COMM (string), and
+ *	CGADDR_A_TRACE_TEXT (string: the formatted text, at most 511 bytes).
+ *	Events are not rate-limited (the kernel log copy is); a listener that
+ *	reads too slowly loses events (ENOBUFS on its socket).
  */
 #ifndef _UAPI_CGADDR_H
 #define _UAPI_CGADDR_H
@@ -116,6 +130,7 @@
 
 #define CGADDR_GENL_NAME	"cgaddr"
 #define CGADDR_GENL_VERSION	1
+#define CGADDR_MCGRP_MONITOR	"monitor"
 
 #define CGADDR_NAME_LEN		16	/* as BPF_OBJ_NAME_LEN */
 #define CGADDR_LICENSE_LEN	128
@@ -160,6 +175,10 @@ enum cgaddr_cmd {
 	CGADDR_CMD_DETACH,
 	CGADDR_CMD_QUERY,
 	CGADDR_CMD_TEST_RUN,
+
+	/* monitor */
+	CGADDR_CMD_TRACE_EVENT,
+
 	__CGADDR_CMD_MAX,
 };
 #define CGADDR_CMD_MAX (__CGADDR_CMD_MAX - 1)
@@ -213,6 +232,11 @@ enum cgaddr_attr {
 	CGADDR_A_TEST_INSN_CNT,		/* u64 */
 	CGADDR_A_TEST_FAULT,		/* u32: enum cgaddr_fault */
 	CGADDR_A_TEST_DURATION_NS,	/* u64 */
+
+	/* monitor */
+	CGADDR_A_TRACE_PID,		/* u32 */
+	CGADDR_A_TRACE_COMM,		/* string */
+	CGADDR_A_TRACE_TEXT,		/* string */
 
 	__CGADDR_A_MAX,
 };

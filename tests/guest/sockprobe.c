@@ -7,7 +7,7 @@
  *   sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT
  *   sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]
  *   sockprobe [-s SRC] send udp ADDR PORT
- *   sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] connect tcp|udp ADDR PORT
+ *   sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] [-o] connect tcp|udp ADDR PORT
  *   sockprobe serve tcp ADDR PORT [SECONDS]
  *
  * bind prints "ADDR PORT" as getsockname() reports them after the bind;
@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static void usage(void)
 	fprintf(stderr, "usage: sockprobe [-u UID] [-g GID] [-m CGROUP_DIR] bind tcp|udp ADDR PORT\n"
 		"       sockprobe [-m CGROUP_DIR] recv udp ADDR PORT [SECONDS]\n"
 		"       sockprobe [-s SRC] send udp ADDR PORT\n"
-		"       sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] connect tcp|udp ADDR PORT\n"
+		"       sockprobe [-m CGROUP_DIR] [-l LPORT] [-d] [-F] [-o] connect tcp|udp ADDR PORT\n"
 		"       sockprobe serve tcp ADDR PORT [SECONDS]\n");
 	exit(2);
 }
@@ -110,6 +111,34 @@ static int disconnect_after;	/* -d: connect(AF_UNSPEC) after connect */
 static int fast_open;		/* -F: connect TCP with sendto(MSG_FASTOPEN) */
 static const char *local_port;	/* -l */
 static const char *pktinfo_src;	/* -s */
+static int show_opts;		/* -o: print socket options after connect */
+
+/* What a program's bpf_setsockopt() left on the socket, as users see it. */
+static int print_opts(int fd, int family, const char *proto)
+{
+	int mark = 0, prio = 0, tos = 0, syncnt = 0;
+	socklen_t l = sizeof(int);
+	char cc[16] = "";
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MARK, &mark, &l) ||
+	    getsockopt(fd, SOL_SOCKET, SO_PRIORITY, &prio, &l))
+		return fail("getsockopt");
+	if (family == AF_INET6 ? getsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, &l) :
+				 getsockopt(fd, IPPROTO_IP, IP_TOS, &tos, &l))
+		return fail("getsockopt");
+	printf("opts mark %d prio %d tos 0x%x", mark, prio, tos);
+	if (!strcmp(proto, "tcp")) {
+		l = sizeof(cc) - 1;
+		if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &l))
+			return fail("getsockopt");
+		l = sizeof(int);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt, &l))
+			return fail("getsockopt");
+		printf(" cc %s syncnt %d", cc, syncnt);
+	}
+	printf("\n");
+	return 0;
+}
 
 /* Join the cgroup of -m, if any. */
 static void move_cgroup(void)
@@ -292,6 +321,8 @@ static int do_connect(int argc, char **argv)
 	print_addr(&local);
 	printf("peer ");
 	print_addr(&peer);
+	if (show_opts && print_opts(fd, ss.ss_family, argv[1]))
+		return 1;
 	if (!strcmp(argv[1], "udp") && send(fd, "ping", 4, 0) != 4)
 		return fail("send");
 	if (disconnect_after) {
@@ -347,8 +378,11 @@ int main(int argc, char **argv)
 	long uid = -1, gid = -1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+u:g:m:l:s:dF")) != -1) {
+	while ((opt = getopt(argc, argv, "+u:g:m:l:s:dFo")) != -1) {
 		switch (opt) {
+		case 'o':
+			show_opts = 1;
+			break;
 		case 'm':
 			move_to = optarg;
 			break;

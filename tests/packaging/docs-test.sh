@@ -58,7 +58,7 @@ complete_words() {	# WORDS... (the last is the word being completed)
 }
 for mode in without with; do
 	cases=(
-		"apply prog cgroup help info pin unpin version |"
+		"apply prog cgroup help info monitor pin unpin version |"
 		"list load |prog l"
 		"dump del list load run show help |prog "
 		"bind4 bind6 |cgroup attach web bi"

@@ -43,6 +43,8 @@ struct tenv {
 	int fail;
 	u8 mapval[16];
 	int no_sk;
+	char text[CGADDR_VM_PRINTK_LEN];
+	u64 text_len;
 };
 
 static int t_call(void *envp, struct cgaddr_vm_hcall *c)
@@ -64,6 +66,11 @@ static int t_call(void *envp, struct cgaddr_vm_hcall *c)
 		c->region.host = env->mapval;
 		c->region.len = sizeof(env->mapval);
 		c->region.flags = CGADDR_VM_R_WRITE;
+		break;
+	case 6:
+		/* the formatted text; c->ret already holds its full length */
+		memcpy(env->text, (const char *)(uintptr_t)c->arg[0], c->arg[1] + 1);
+		env->text_len = c->arg[1];
 		break;
 	case 84:
 		c->region.host = &env->found;
@@ -1546,6 +1553,264 @@ static void test_data(void)
 	cgaddr_vm_free(prog);
 }
 
+/*
+ * trace_printk(fmt, size, a1, a2, a3) with fmt in .rodata and a .data
+ * section: bytes 0-7 get r0, bytes 8.. hold @mem (for %s and %pI).
+ * Returns r0; env->text and env->calls tell what reached the caller.
+ */
+static s64 printk_run(const char *fmt, u32 fmt_size, u64 a1, u64 a2, u64 a3,
+		      const void *mem, u32 mem_len, struct tenv *env, u32 *fault)
+{
+	u8 data[64] = { 0 };
+	const struct cgaddr_vm_data d[2] = {
+		{ fmt, fmt_size ? fmt_size : 1, CGADDR_VM_DATA_RDONLY }, { data, sizeof(data), 0 },
+	};
+	struct tload o = { .type = BPF_CGROUP_INET4_CONNECT, .ndata = 2, .data = d };
+	const struct bpf_insn p[] = {
+		LDDW_SRC(1, BPF_PSEUDO_MAP_VALUE, 0, 0), MOV64_IMM(2, fmt_size),
+		LDDW(3, a1), LDDW(4, a2), LDDW(5, a3), CALL(6),
+		LDDW_SRC(1, BPF_PSEUDO_MAP_VALUE, 1, 0), STX(BPF_DW, 1, 0, 0),
+		MOV64_IMM(0, 1), EXIT(),
+	};
+	struct cgaddr_vm_prog *prog;
+	struct bpf_sock_addr ctx = { 0 };
+	struct cgaddr_vm_run run;
+	s64 r0;
+	u32 len;
+
+	memcpy(data + 8, mem, mem_len);
+	prog = load_x(p, NINSN(p), &o);
+	if (!prog) {
+		printf("  (printk load: %s)\n", last_err.msg);
+		*fault = ~0U;
+		return 0;
+	}
+	memset(env, 0, sizeof(*env));
+	run = run_x(prog, &ctx, 0, env, 0);
+	*fault = run.fault;
+	r0 = *(s64 *)cgaddr_vm_prog_data(prog, 1, &len);
+	cgaddr_vm_free(prog);
+	return r0;
+}
+
+#define PRINTK_IS(want, fmt, a1, a2, a3, mem, mlen) do {		\
+	struct tenv e_;							\
+	u32 f_;								\
+	s64 r_ = printk_run(fmt, sizeof(fmt), a1, a2, a3, mem, mlen, &e_, &f_); \
+	CHECK(!f_ && e_.calls == 1 && !strcmp(e_.text, want) &&	\
+	      r_ == (s64)strlen(want) && e_.text_len == strlen(want),	\
+	      "printk '%s': fault %u calls %d r0 %lld text '%s'", fmt, f_,	\
+	      e_.calls, (long long)r_, e_.text);			\
+} while (0)
+
+#define PRINTK_EINVAL(fmt, size, a1) do {				\
+	struct tenv e_;							\
+	u32 f_;								\
+	s64 r_ = printk_run(fmt, size, a1, 0, 0, "", 0, &e_, &f_);	\
+	CHECK(!f_ && e_.calls == 0 && r_ == -EINVAL,			\
+	      "printk '%s' should be EINVAL: fault %u calls %d r0 %lld", fmt, f_, \
+	      e_.calls, (long long)r_);					\
+} while (0)
+
+static void test_printk(void)
+{
+	const u8 ip4[4] = { 192, 0, 2, 1 };
+	const u8 ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	const u64 s = CGADDR_VM_DATA_BASE(1) + 8;
+	char big[700];
+	struct tenv env;
+	u32 fault;
+	s64 r0;
+
+	PRINTK_IS("x=-5 y=7 z=ff\n", "x=%d y=%u z=%x\n", (u64)-5, 7, 255, "", 0);
+	PRINTK_IS("-1 ffffffffffffffff 4294967295", "%lld %llx %u", (u64)-1, (u64)-1, (u64)-1, "", 0);
+	PRINTK_IS("[   42|7  |000ff]", "[%5d|%-3u|%05x]", 42, 7, 255, "", 0);
+	PRINTK_IS("+3 -3", "%+i %+d", 3, (u64)-3, 0, "", 0);
+	PRINTK_IS("100% A", "100%% %c", 'A', 0, 0, "", 0);
+	PRINTK_IS("hi!", "%s!", s, 0, 0, "hi", 3);
+	PRINTK_IS("hi there", "%pks there", s, 0, 0, "hi", 3);
+	PRINTK_IS("<>", "<%s>", 0, 0, 0, "", 0);	/* not a program region */
+	PRINTK_IS("<>", "<%s>", CGADDR_VM_CTX_BASE, 0, 0, "", 0);
+	PRINTK_IS("192.0.2.1 192.000.002.001", "%pI4 %pi4", s, s, 0, ip4, 4);
+	PRINTK_IS("2001:0db8:0000:0000:0000:0000:0000:0001", "%pI6", s, 0, 0, ip6, 16);
+	PRINTK_IS("20010db8000000000000000000000001", "%pi6", s, 0, 0, ip6, 16);
+	PRINTK_IS("0.0.0.0", "%pI4", 12, 0, 0, "", 0);
+	PRINTK_IS("0000000100000000 0x5 0000000000000010", "%p %pS %px", CGADDR_VM_CTX_BASE,
+		  5, 16, "", 0);
+	PRINTK_IS("ok", "ok\0%n ignored after the NUL", 0, 0, 0, "", 0);
+
+	PRINTK_EINVAL("%d %d %d %d", 12, 0);
+	PRINTK_EINVAL("%n", 3, 0);
+	PRINTK_EINVAL("%hd", 4, 0);
+	PRINTK_EINVAL("%q", 3, 0);
+	PRINTK_EINVAL("%sx", 4, 0);
+	PRINTK_EINVAL("%pZ", 4, 0);
+	PRINTK_EINVAL("%pI5", 5, 0);
+	PRINTK_EINVAL("bell\a", 6, 0);
+	PRINTK_EINVAL("no nul", 6, 0);		/* fmt_size excludes the NUL */
+
+	/* text longer than the buffer: cut, and r0 is the whole length */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	r0 = printk_run(big, sizeof(big), 0, 0, 0, "", 0, &env, &fault);
+	CHECK(!fault && r0 == (s64)sizeof(big) - 1 &&
+	      strlen(env.text) == CGADDR_VM_PRINTK_LEN - 1, "printk long: r0 %lld len %zu",
+	      (long long)r0, strlen(env.text));
+	/* fmt_size 0 cannot be a valid region: the call faults */
+	printk_run("", 0, 0, 0, 0, "", 0, &env, &fault);
+	CHECK(fault == CGADDR_VM_FAULT_HELPER_ARG && env.calls == 0, "printk size 0: %u", fault);
+	/* fmt_size past the region */
+	{
+		const char f[] = "ok";
+		u8 data[64] = { 0 };
+		const struct cgaddr_vm_data d[2] = {
+			{ f, sizeof(f), CGADDR_VM_DATA_RDONLY }, { data, sizeof(data), 0 },
+		};
+		struct tload o = { .type = BPF_CGROUP_INET4_BIND, .ndata = 2, .data = d };
+		const struct bpf_insn p[] = {
+			LDDW_SRC(1, BPF_PSEUDO_MAP_VALUE, 0, 0), MOV64_IMM(2, 4), CALL(6),
+			MOV64_IMM(0, 1), EXIT(),
+		};
+		struct cgaddr_vm_prog *prog = load_x(p, NINSN(p), &o);
+		struct bpf_sock_addr ctx = { 0 };
+		struct cgaddr_vm_run run;
+
+		memset(&env, 0, sizeof(env));
+		run = run_x(prog, &ctx, 0, &env, 0);
+		CHECK(run.fault == CGADDR_VM_FAULT_HELPER_ARG && env.calls == 0,
+		      "printk size past region: %u", run.fault);
+		cgaddr_vm_free(prog);
+	}
+}
+
+/* Socket and sockopt helpers: what reaches the caller, what faults. */
+static void test_sock_helpers(void)
+{
+	const u32 c4 = BPF_CGROUP_INET4_CONNECT;
+	struct bpf_sock_addr ctx;
+	struct tenv env;
+	u32 fault;
+	u64 r0;
+
+	/* setsockopt(ctx, SOL_SOCKET, SO_MARK, &val, 4): optval translated */
+	{
+		const struct bpf_insn p[] = {
+			ST(BPF_W, 10, -4, 0x77), MOV64_IMM(2, 1), MOV64_IMM(3, 36),
+			MOV64_REG(4, 10), ALU64_IMM(BPF_ADD, 4, -4), MOV64_IMM(5, 4), CALL(49),
+			MOV64_IMM(0, 1), EXIT(),
+		};
+
+		memset(&env, 0, sizeof(env));
+		r0 = ctx_run(c4, p, NINSN(p), &ctx, &env, &fault);
+		CHECK(!fault && r0 == 1 && env.last_id == 49 && env.args[0] == (uintptr_t)&ctx &&
+		      env.args[1] == 1 && env.args[2] == 36 &&
+		      *(u32 *)(uintptr_t)env.args[3] == 0x77 && env.args[4] == 4,
+		      "setsockopt args: fault %u", fault);
+	}
+	/* optval past the stack, a size of 0, a non-ctx first argument: faults */
+	{
+		const struct bpf_insn over[] = {
+			MOV64_IMM(2, 1), MOV64_IMM(3, 36), MOV64_REG(4, 10),
+			ALU64_IMM(BPF_ADD, 4, -4), MOV64_IMM(5, 8), CALL(57), MOV64_IMM(0, 1), EXIT(),
+		};
+		const struct bpf_insn zero[] = {
+			MOV64_IMM(2, 1), MOV64_IMM(3, 36), MOV64_REG(4, 10),
+			ALU64_IMM(BPF_ADD, 4, -4), MOV64_IMM(5, 0), CALL(49), MOV64_IMM(0, 1), EXIT(),
+		};
+		const struct bpf_insn rodata[] = {
+			LDX(BPF_DW, 4, 1, CTX_OFF(sk)), MOV64_IMM(2, 1), MOV64_IMM(3, 36),
+			MOV64_IMM(5, 4), CALL(57), MOV64_IMM(0, 1), EXIT(),
+		};
+
+		LOAD_ERR(over, "insn 5: func getsockopt#57 arg4: invalid stack memory at offset -4 (size 8)");
+		memset(&env, 0, sizeof(env));
+		ctx_run(c4, zero, NINSN(zero), &ctx, &env, &fault);
+		CHECK(fault == CGADDR_VM_FAULT_HELPER_ARG && !env.calls, "setsockopt size 0: %u",
+		      fault);
+		/* getsockopt writes: the read-only socket view is refused */
+		LOAD_ERR(rodata, "insn 4: func getsockopt#57 arg4: expected memory");
+	}
+	/* sk_lookup_udp with a v6-sized tuple: pointer and size translated */
+	{
+		const struct bpf_insn p[] = {
+			MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -40), MOV64_IMM(3, 36),
+			MOV64_IMM(4, -1), MOV64_IMM(5, 0), CALL(85), MOV64_IMM(0, 1), EXIT(),
+		};
+		const struct bpf_insn big[] = {
+			MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -8), MOV64_IMM(3, 36),
+			MOV64_IMM(4, -1), MOV64_IMM(5, 0), CALL(84), MOV64_IMM(0, 1), EXIT(),
+		};
+
+		memset(&env, 0, sizeof(env));
+		r0 = ctx_run(c4, p, NINSN(p), &ctx, &env, &fault);
+		CHECK(!fault && env.last_id == 85 && env.args[2] == 36 &&
+		      env.args[3] == (u64)-1 && env.args[0] == (uintptr_t)&ctx,
+		      "sk_lookup_udp args: fault %u", fault);
+		LOAD_ERR(big, "insn 5: func sk_lookup_tcp#84 arg2: invalid stack memory at offset -8 (size 36)");
+	}
+	/* a released socket can be neither read nor released again */
+	{
+		const struct bpf_insn p[] = {
+			MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -16), MOV64_IMM(3, 12),
+			MOV64_IMM(4, -1), MOV64_IMM(5, 0), CALL(84), JMP_IMM(BPF_JEQ, 0, 0, 4),
+			MOV64_REG(6, 0), MOV64_REG(1, 0), CALL(86), LDX(BPF_W, 0, 6, SK_OFF(family)),
+			MOV64_IMM(0, 1), EXIT(),
+		};
+		const struct bpf_insn twice[] = {
+			MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -16), MOV64_IMM(3, 12),
+			MOV64_IMM(4, -1), MOV64_IMM(5, 0), CALL(84), JMP_IMM(BPF_JEQ, 0, 0, 4),
+			MOV64_REG(6, 0), MOV64_REG(1, 0), CALL(86), MOV64_REG(1, 6), CALL(86),
+			MOV64_IMM(0, 1), EXIT(),
+		};
+		/* a pointer into the socket (not its start) is not a socket */
+		const struct bpf_insn mid[] = {
+			MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -16), MOV64_IMM(3, 12),
+			MOV64_IMM(4, -1), MOV64_IMM(5, 0), CALL(84), JMP_IMM(BPF_JEQ, 0, 0, 3),
+			MOV64_REG(1, 0), ALU64_IMM(BPF_ADD, 1, 4), CALL(86),
+			MOV64_IMM(0, 1), EXIT(),
+		};
+
+		memset(&env, 0, sizeof(env));
+		ctx_run(c4, p, NINSN(p), &ctx, &env, &fault);
+		CHECK(fault == CGADDR_VM_FAULT_BOUNDS && env.puts == 0, "read after release: %u",
+		      fault);
+		memset(&env, 0, sizeof(env));
+		ctx_run(c4, twice, NINSN(twice), &ctx, &env, &fault);
+		CHECK(fault == CGADDR_VM_FAULT_HELPER_ARG && env.puts == 0 && env.calls == 2,
+		      "double release: %u calls %d", fault, env.calls);
+		memset(&env, 0, sizeof(env));
+		ctx_run(c4, mid, NINSN(mid), &ctx, &env, &fault);
+		CHECK(fault == CGADDR_VM_FAULT_HELPER_ARG && env.puts == 1,
+		      "release of an inner pointer: %u puts %d", fault, env.puts);
+	}
+	/* lookups with something else than ctx as their first argument */
+	{
+		const struct bpf_insn p[] = {
+			MOV64_IMM(6, 5),
+			MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -16), MOV64_IMM(3, 12),
+			MOV64_IMM(4, -1), MOV64_IMM(5, 0), MOV64_REG(1, 10), CALL(84),
+			ALU64_IMM(BPF_SUB, 6, 1), JMP_IMM(BPF_JNE, 6, 0, -9),
+			MOV64_IMM(0, 1), EXIT(),
+		};
+		const struct bpf_insn ok[] = {
+			MOV64_IMM(6, 5), LDX(BPF_DW, 7, 1, CTX_OFF(sk)),
+			MOV64_REG(1, 7), MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -16),
+			MOV64_IMM(3, 12), MOV64_IMM(4, -1), MOV64_IMM(5, 0), CALL(84),
+			MOV64_REG(1, 0), CALL(86),
+			ALU64_IMM(BPF_SUB, 6, 1), JMP_IMM(BPF_JNE, 6, 0, -11),
+			MOV64_IMM(0, 1), EXIT(),
+		};
+
+		/* the ctx argument must be r1's value: proven at load */
+		LOAD_ERR(p, "insn 7: func sk_lookup_tcp#84 arg1: expected ctx");
+		LOAD_ERR(ok, "insn 8: func sk_lookup_tcp#84 arg1: expected ctx");
+	}
+	/* the helpers the table gives each type, as sock_addr_func_proto() */
+	CHECK(cgaddr_vm_helper(49)->types == 0xfff && cgaddr_vm_helper(57)->types == 0xfff &&
+	      cgaddr_vm_helper(84)->types == 0xfff && cgaddr_vm_helper(99)->types == 0xfff &&
+	      cgaddr_vm_helper(6)->types == 0xfff, "sock helpers for every type");
+}
+
 static void test_types(void)
 {
 	u32 lo, hi;
@@ -1581,6 +1846,8 @@ int main(void)
 	test_faults();
 	test_helpers();
 	test_data();
+	test_printk();
+	test_sock_helpers();
 	test_types();
 	free(scratch);
 	printf("vm_test: %d passed, %d failed\n", passed, failed);
