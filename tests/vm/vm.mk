@@ -93,8 +93,9 @@ vm-plugin-smoke: $(HOST)/cgaddr-vm-plugin
 
 # Everything is built first (in parallel under -j), then run in order.
 check-vm: $(VMB)/vm_test $(VMB)/cgaddr-vm-conformance $(HOST)/cgaddr-vm-plugin \
-		$(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp
+		$(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp $(VMB)/map_test
 	$(VMB)/vm_test
+	$(VMB)/map_test
 	$(VM_CONFORMANCE_RUN)
 	tests/vm/plugin-smoke.sh $(HOST)/cgaddr-vm-plugin
 	$(call VM_FUZZ_RUN,$(FUZZ_CHECK_SECONDS))
@@ -108,3 +109,9 @@ bench-vm: $(VMB)/cgaddr-vm-bench $(PROGS_OBJS)
 	tests/vm/bench.sh $(VMB)/cgaddr-vm-bench $(BENCH_RUNS) $(VMB)/bench $(PROGS_OBJS)
 
 HOST_CHECKS += check-vm
+
+# The map storage (module/vm_map.c) and programs using real maps, with
+# threads: readers while a writer replaces and deletes.
+$(VMB)/map_test: tests/vm/map_test.c $(VM_SAN_OBJS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -o $@ $< $(VM_SAN_OBJS) -lpthread
