@@ -29,4 +29,7 @@ extern u64 cgaddr_helper_mask[4];
 
 int cgaddr_helpers_init(void);
 
+/* The socket's cookie (bpf_get_socket_cookie()), or 0 where unavailable. */
+u64 cgaddr_sock_cookie(struct sock *sk);
+
 #endif /* CGADDR_HELPERS_H */

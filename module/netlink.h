@@ -10,6 +10,9 @@
 extern const struct nla_policy cgaddr_data_policy[];
 
 int cgaddr_netlink_init(void);
+
+/* genlmsg_put() for the family. */
+void *cgaddr_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd);
 void cgaddr_netlink_exit(void);
 
 /* Set a formatted extended-ACK message (kept until the reply is sent). */

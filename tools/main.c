@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "info.h"
 #include "pin.h"
+#include "map.h"
 #include "prog.h"
 #include "util.h"
 
@@ -30,6 +31,7 @@ static const char main_usage[] =
 "\n"
 "  cgaddr prog help       programs: load, dump, list, show, del, run\n"
 "  cgaddr cgroup help     attachments: attach, detach, show, tree\n"
+"  cgaddr map help        maps: list, show, create, del, lookup, update, delete, dump\n"
 "  cgaddr pin --help      pin a cgroup to addresses: pin, pin --show, unpin\n"
 "  cgaddr apply --help    make the policy match /etc/cgaddr.d/*.conf\n"
 "  cgaddr info            what the loaded module supports\n"
@@ -59,6 +61,7 @@ static const struct {
 } objects[] = {
 	{ "prog", do_prog, false },
 	{ "cgroup", do_cgroup, false },
+	{ "map", do_map, false },
 	{ "info", do_info, false },
 	{ "version", do_version, false },
 	{ "help", do_help, false },
