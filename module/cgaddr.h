@@ -25,6 +25,7 @@ extern struct mutex cgaddr_mutex;
 struct cgaddr_objects {
 	atomic_t programs;
 	atomic_t cgroups;	/* cgroups with an attachment entry */
+	atomic_t maps;
 };
 extern struct cgaddr_objects cgaddr_objects;
 

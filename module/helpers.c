@@ -21,6 +21,7 @@
 
 #include "helpers.h"
 #include "hook.h"
+#include "map.h"
 #include "monitor.h"
 #include "vm.h"
 
@@ -36,6 +37,9 @@ static cgaddr_sk_bind_fn cgaddr_inet6_bind_sk;	/* __inet6_bind */
 
 /* The ids implemented here, whatever the kernel. */
 static const u8 cgaddr_helper_ids[] = {
+	1,	/* map_lookup_elem */
+	2,	/* map_update_elem */
+	3,	/* map_delete_elem */
 	5,	/* ktime_get_ns */
 	6,	/* trace_printk */
 	7,	/* get_prandom_u32 */
@@ -160,11 +164,22 @@ static s64 cgaddr_helper_bind(struct cgaddr_run_env *env, const void *addr, u32 
 	return -EAFNOSUPPORT;
 }
 
+u64 cgaddr_sock_cookie(struct sock *sk)
+{
+	return cgaddr_sock_gen_cookie ? cgaddr_sock_gen_cookie(sk) : 0;
+}
+
 static int cgaddr_op_call(void *envp, struct cgaddr_vm_hcall *c)
 {
 	struct cgaddr_run_env *env = envp;
 
 	switch (c->id) {
+	case 1:
+	case 2:
+	case 3:
+	case 107:
+	case 108:
+		return cgaddr_map_helper(env, c);
 	case 5:
 		c->ret = ktime_get_ns();
 		break;
@@ -261,9 +276,11 @@ int __init cgaddr_helpers_init(void)
 	for (i = 0; i < ARRAY_SIZE(cgaddr_helper_ids); i++)
 		cgaddr_helper_allow(cgaddr_helper_ids[i]);
 	cgaddr_sock_gen_cookie = (void *)cgaddr_symbol_address("__sock_gen_cookie");
-	if (cgaddr_sock_gen_cookie)
+	if (cgaddr_sock_gen_cookie) {
 		cgaddr_helper_allow(46);
-	else
+		cgaddr_helper_allow(107);	/* sk_storage is keyed by cookie */
+		cgaddr_helper_allow(108);
+	} else
 		pr_info("__sock_gen_cookie not found: bpf_get_socket_cookie is not available\n");
 	cgaddr_inet_bind_sk = (cgaddr_sk_bind_fn)cgaddr_symbol_address("__inet_bind");
 	cgaddr_inet6_bind_sk = (cgaddr_sk_bind_fn)cgaddr_symbol_address("__inet6_bind");

@@ -49,4 +49,7 @@ int cgaddr_helper_setsockopt(struct sock *sk, int level, int optname, char *optv
 int cgaddr_helper_getsockopt(struct sock *sk, int level, int optname, char *optval, int optlen);
 void cgaddr_helpers_sockopt_init(void);
 
+/* The socket's cookie (bpf_get_socket_cookie()), or 0 where unavailable. */
+u64 cgaddr_sock_cookie(struct sock *sk);
+
 #endif /* CGADDR_HELPERS_H */

@@ -14,6 +14,7 @@
 #include "cgaddr.h"
 #include "helpers.h"
 #include "hook.h"
+#include "map.h"
 #include "netlink.h"
 #include "prog.h"
 #include "run.h"
@@ -27,16 +28,17 @@ MODULE_PARM_DESC(enabled, "run programs (0: every hook passes calls through unch
 
 static int cgaddr_objects_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "programs %d cgroups %d\n",
+	return sysfs_emit(buf, "programs %d cgroups %d maps %d\n",
 			  atomic_read(&cgaddr_objects.programs),
-			  atomic_read(&cgaddr_objects.cgroups));
+			  atomic_read(&cgaddr_objects.cgroups),
+			  atomic_read(&cgaddr_objects.maps));
 }
 
 static const struct kernel_param_ops cgaddr_objects_ops = {
 	.get = cgaddr_objects_get,
 };
 module_param_cb(objects, &cgaddr_objects_ops, NULL, 0444);
-MODULE_PARM_DESC(objects, "live programs and cgroups with attachments (read-only)");
+MODULE_PARM_DESC(objects, "live programs, cgroups with attachments and maps (read-only)");
 
 int cgaddr_hooks_installed(void)
 {
@@ -63,9 +65,12 @@ static int __init cgaddr_init(void)
 	err = cgaddr_run_init();
 	if (err)
 		goto out_helpers;
-	err = cgaddr_attach_init();
+	err = cgaddr_map_init();
 	if (err)
 		goto out_run;
+	err = cgaddr_attach_init();
+	if (err)
+		goto out_map;
 	err = cgaddr_hooks_install();
 	if (err)
 		goto out_attach;
@@ -85,6 +90,8 @@ out_hooks:
 	cgaddr_hooks_remove();
 out_attach:
 	cgaddr_attach_exit();
+out_map:
+	cgaddr_map_exit();
 out_run:
 	cgaddr_run_exit();
 out_helpers:
@@ -107,7 +114,15 @@ static void __exit cgaddr_exit(void)
 	cgaddr_hooks_remove();
 	cgaddr_attach_exit();
 	cgaddr_prog_exit();
+	cgaddr_map_release_all();
+	/*
+	 * Programs freed now drop their maps, whose frees are queued; a
+	 * second barrier for programs whose last reference went from an RCU
+	 * callback (an effective array's).
+	 */
 	rcu_barrier();
+	rcu_barrier();
+	cgaddr_map_exit();
 	cgaddr_run_exit();
 	cgaddr_helpers_exit();
 	pr_info("unloaded\n");

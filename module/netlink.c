@@ -13,6 +13,8 @@
 
 #include "attach.h"
 #include "cgaddr.h"
+#include "map.h"
+#include "map_netlink.h"
 #include "netlink.h"
 #include "prog.h"
 #include "run.h"
@@ -38,6 +40,19 @@ static const struct nla_policy cgaddr_policy[CGADDR_A_MAX + 1] = {
 	[CGADDR_A_QUERY_FLAGS] = { .type = NLA_U32 },
 	[CGADDR_A_TEST_CTX] = NLA_POLICY_EXACT_LEN(sizeof(struct bpf_sock_addr)),
 	[CGADDR_A_TEST_SK] = NLA_POLICY_EXACT_LEN(sizeof(struct bpf_sock)),
+	/* maps */
+	[CGADDR_A_MAP_ID] = { .type = NLA_U32 },
+	[CGADDR_A_MAP_NAME] = { .type = NLA_NUL_STRING, .len = CGADDR_NAME_LEN - 1 },
+	[CGADDR_A_MAP_TYPE] = { .type = NLA_U32 },
+	[CGADDR_A_MAP_KEY_SIZE] = { .type = NLA_U32 },
+	[CGADDR_A_MAP_VALUE_SIZE] = { .type = NLA_U32 },
+	[CGADDR_A_MAP_MAX_ENTRIES] = { .type = NLA_U32 },
+	[CGADDR_A_MAP_FLAGS] = { .type = NLA_U32 },
+	[CGADDR_A_MAP_KEY] = { .type = NLA_BINARY },
+	[CGADDR_A_MAP_VALUE] = { .type = NLA_BINARY },
+	[CGADDR_A_MAP_VALUES] = { .type = NLA_NESTED },
+	[CGADDR_A_MAP_UPDATE_FLAGS] = { .type = NLA_U32 },
+	[CGADDR_A_PROG_MAPS] = { .type = NLA_NESTED },
 };
 
 /*
@@ -59,6 +74,11 @@ void cgaddr_set_err(struct netlink_ext_ack *extack, const char *fmt, ...)
 }
 
 static struct genl_family cgaddr_family;
+
+void *cgaddr_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &cgaddr_family, flags, cmd);
+}
 
 static void *cgaddr_reply_put(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 {
@@ -241,6 +261,17 @@ static int cgaddr_put_prog(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	    nla_put_u64_64bit(skb, CGADDR_A_STAT_RUN_TIME_NS, st.run_time_ns, CGADDR_A_PAD))
 		goto nospace;
 	nla_nest_end(skb, nest);
+	if (prog->nmaps) {
+		u32 i;
+
+		nest = nla_nest_start(skb, CGADDR_A_PROG_MAPS);
+		if (!nest)
+			goto nospace;
+		for (i = 0; i < prog->nmaps; i++)
+			if (nla_put_u32(skb, CGADDR_A_MAP_ID, prog->maps[i]->id))
+				goto nospace;
+		nla_nest_end(skb, nest);
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
 nospace:
@@ -564,6 +595,36 @@ static const struct genl_ops cgaddr_ops[] = {
 	}, {
 		.cmd = CGADDR_CMD_TEST_RUN,
 		.doit = cgaddr_nl_test_run,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_MAP_CREATE,
+		.doit = cgaddr_nl_map_create,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_MAP_DEL,
+		.doit = cgaddr_nl_map_del,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_MAP_GET,
+		.doit = cgaddr_nl_map_get,
+		.dumpit = cgaddr_nl_map_get_dump,
+	}, {
+		.cmd = CGADDR_CMD_MAP_LOOKUP,
+		.doit = cgaddr_nl_map_lookup,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_MAP_UPDATE,
+		.doit = cgaddr_nl_map_update,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_MAP_DELETE,
+		.doit = cgaddr_nl_map_delete,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_MAP_DUMP,
+		.start = cgaddr_nl_map_dump_start,
+		.dumpit = cgaddr_nl_map_dump,
+		.done = cgaddr_nl_map_dump_done,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -5,16 +5,30 @@
 #include <linux/slab.h>
 
 #include "cgaddr.h"
+#include "map.h"
 #include "prog.h"
 #include "vm.h"
 
 static DEFINE_IDR(cgaddr_prog_idr);	/* under cgaddr_mutex */
+
+/* No run of @prog can hold a map value any more. */
+void cgaddr_prog_put_maps(struct cgaddr_prog *prog)
+{
+	u32 i;
+
+	for (i = 0; i < prog->nmaps; i++)
+		cgaddr_map_put(prog->maps[i]);
+	kfree(prog->maps);
+	prog->maps = NULL;
+	prog->nmaps = 0;
+}
 
 static void cgaddr_prog_free_rcu(struct rcu_head *head)
 {
 	struct cgaddr_prog *prog = container_of(head, struct cgaddr_prog, rcu);
 
 	cgaddr_vm_free(prog->vm);
+	cgaddr_prog_put_maps(prog);
 	free_percpu(prog->stats);
 	kfree(prog);
 	atomic_dec(&cgaddr_objects.programs);
@@ -66,12 +80,15 @@ int cgaddr_prog_register(struct cgaddr_prog *prog)
 int cgaddr_prog_unregister(u32 id)
 {
 	struct cgaddr_prog *prog = cgaddr_prog_find(id);
+	u32 i;
 
 	if (!prog)
 		return -ENOENT;
 	if (prog->attach_cnt)
 		return -EBUSY;
 	idr_remove(&cgaddr_prog_idr, id);
+	for (i = 0; i < prog->nmaps; i++)
+		cgaddr_map_unuse(prog->maps[i]);
 	cgaddr_prog_put(prog);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "types.h"
 
 struct cgaddr_vm_prog;
+struct cgaddr_map;
 
 struct cgaddr_prog_stats {
 	u64 runs;
@@ -34,6 +35,8 @@ struct cgaddr_prog {
 	char license[CGADDR_LICENSE_LEN];
 	struct cgaddr_prog_stats __percpu *stats;
 	struct cgaddr_vm_prog *vm;
+	u32 nmaps;
+	struct cgaddr_map **maps;	/* a reference on each */
 	struct rcu_head rcu;
 };
 
@@ -43,6 +46,8 @@ static inline void cgaddr_prog_hold(struct cgaddr_prog *prog)
 }
 
 void cgaddr_prog_put(struct cgaddr_prog *prog);
+/* Drop @prog's map references (its free, or a failed load). */
+void cgaddr_prog_put_maps(struct cgaddr_prog *prog);
 
 /* With cgaddr_mutex held: the program with @id (no reference taken), or NULL. */
 struct cgaddr_prog *cgaddr_prog_find(u32 id);

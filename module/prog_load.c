@@ -10,6 +10,7 @@
 
 #include "cgaddr.h"
 #include "helpers.h"
+#include "map.h"
 #include "netlink.h"
 #include "prog.h"
 #include "run.h"
@@ -70,13 +71,55 @@ static int cgaddr_parse_data(struct nlattr *nest, struct cgaddr_vm_data *data, u
 	return 0;
 }
 
+/*
+ * The maps of the request (CGADDR_A_PROG_MAPS), a reference on each in
+ * prog->maps and their VM descriptions in @vmaps.
+ */
+static int cgaddr_parse_maps(struct nlattr *nest, struct cgaddr_prog *prog,
+			     struct cgaddr_vm_map *vmaps, struct netlink_ext_ack *extack)
+{
+	struct cgaddr_map *map;
+	struct nlattr *entry;
+	int rem;
+
+	if (!nest)
+		return 0;
+	prog->maps = kcalloc(CGADDR_VM_MAX_MAPS, sizeof(*prog->maps), GFP_KERNEL);
+	if (!prog->maps)
+		return -ENOMEM;
+	nla_for_each_nested(entry, nest, rem) {
+		if (nla_type(entry) != CGADDR_A_MAP_ID || nla_len(entry) != sizeof(u32)) {
+			NL_SET_ERR_MSG(extack, "the program's maps must be u32 map ids");
+			return -EINVAL;
+		}
+		if (prog->nmaps == CGADDR_VM_MAX_MAPS) {
+			cgaddr_set_err(extack, "more than %d maps", CGADDR_VM_MAX_MAPS);
+			return -E2BIG;
+		}
+		map = cgaddr_map_find(nla_get_u32(entry));
+		if (!map) {
+			cgaddr_set_err(extack, "map %u of the program does not exist",
+				       nla_get_u32(entry));
+			return -ENOENT;
+		}
+		cgaddr_map_hold(map);
+		prog->maps[prog->nmaps] = map;
+		vmaps[prog->nmaps].obj = map;
+		vmaps[prog->nmaps].key_size = map->key_size;
+		vmaps[prog->nmaps].value_size = map->value_size;
+		prog->nmaps++;
+	}
+	return 0;
+}
+
 int cgaddr_prog_load(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *extack)
 {
+	struct cgaddr_vm_map *vmaps = NULL;
 	struct cgaddr_vm_data *data;
 	struct cgaddr_vm_load_attr la = {};
 	struct cgaddr_vm_error verr;
 	struct cgaddr_prog *prog;
-	u32 flags = 0, len;
+	u32 flags = 0, len, i;
 	int type, err;
 
 	lockdep_assert_held(&cgaddr_mutex);
@@ -108,9 +151,10 @@ int cgaddr_prog_load(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *ext
 	}
 
 	data = kcalloc(CGADDR_MAX_DATA, sizeof(*data), GFP_KERNEL);
+	vmaps = kcalloc(CGADDR_VM_MAX_MAPS, sizeof(*vmaps), GFP_KERNEL);
 	prog = kzalloc(sizeof(*prog), GFP_KERNEL);
 	err = -ENOMEM;
-	if (!data || !prog)
+	if (!data || !vmaps || !prog)
 		goto fail;
 	prog->stats = alloc_percpu(struct cgaddr_prog_stats);
 	if (!prog->stats)
@@ -118,6 +162,11 @@ int cgaddr_prog_load(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *ext
 	err = cgaddr_parse_data(attrs[CGADDR_A_PROG_DATA], data, &la.ndata, extack);
 	if (err)
 		goto fail;
+	err = cgaddr_parse_maps(attrs[CGADDR_A_PROG_MAPS], prog, vmaps, extack);
+	if (err)
+		goto fail;
+	la.nmaps = prog->nmaps;
+	la.maps = vmaps;
 
 	la.insns = nla_data(attrs[CGADDR_A_PROG_INSNS]);
 	la.insn_cnt = len / sizeof(struct bpf_insn);
@@ -146,16 +195,22 @@ int cgaddr_prog_load(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *ext
 	err = cgaddr_prog_register(prog);
 	if (err)
 		goto fail;
+	/* The references taken above become uses: listed while it lives. */
+	for (i = 0; i < prog->nmaps; i++)
+		cgaddr_map_use(prog->maps[i]);
 	*id = prog->id;
+	kfree(vmaps);
 	kfree(data);
 	return 0;
 fail:
 	if (prog) {
 		if (prog->vm)
 			cgaddr_vm_free(prog->vm);
+		cgaddr_prog_put_maps(prog);
 		free_percpu(prog->stats);
 		kfree(prog);
 	}
+	kfree(vmaps);
 	kfree(data);
 	return err;
 }

@@ -31,6 +31,13 @@ static inline void vm_free(void *p)
 #define vm_snprintf snprintf
 #define vm_vsnprintf vsnprintf
 
+/* Publishing and following links read without a lock (vm_map.c). */
+#include <asm/barrier.h>
+#define vm_load_acquire(p)		smp_load_acquire(p)
+#define vm_store_release(p, v)		smp_store_release(p, v)
+#define vm_write_once(x, v)		WRITE_ONCE(x, v)
+#define vm_read_once(x)			READ_ONCE(x)
+
 #else /* host */
 
 #include <errno.h>
@@ -83,6 +90,11 @@ static inline void vm_free(void *p)
 
 #define vm_snprintf snprintf
 #define vm_vsnprintf vsnprintf
+
+#define vm_load_acquire(p)		__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define vm_store_release(p, v)		__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define vm_write_once(x, v)		__atomic_store_n(&(x), v, __ATOMIC_RELAXED)
+#define vm_read_once(x)			__atomic_load_n(&(x), __ATOMIC_RELAXED)
 
 #endif /* __KERNEL__ */
 

@@ -45,6 +45,7 @@
 #include "cmd.h"
 #include "info.h"
 #include "json.h"
+#include "map.h"
 #include "nl.h"
 #include "obj.h"
 #include "pin.h"
@@ -980,6 +981,24 @@ static void undo(struct apply *A)
 	}
 }
 
+
+/*
+ * Loads one program with the maps it uses: each program line gets maps of
+ * its own, freed with the program (their handles are dropped at once).
+ */
+static int apply_load_one(struct nl *nl, struct prog_spec *spec, const char *what, uint32_t *id)
+{
+	uint32_t created[SPEC_MAX_MAPS], ncreated = 0;
+	int ret;
+
+	ret = maps_prepare(nl, spec, 1, NULL, 0, created, &ncreated);
+	if (!ret)
+		ret = prog_load_spec(nl, spec, what, id);
+	while (ncreated--)
+		map_drop(nl, created[ncreated], "apply: releasing a map's handle");
+	return ret;
+}
+
 static int execute(struct apply *A)
 {
 	char what[200];
@@ -992,7 +1011,7 @@ static int execute(struct apply *A)
 		if (w->keep)
 			continue;
 		snprintf(what, sizeof(what), "apply: %s: loading %s", w->where, w->spec.name);
-		ret = prog_load_spec(A->nl, &w->spec, what, &w->new_id);
+		ret = apply_load_one(A->nl, &w->spec, what, &w->new_id);
 	}
 	/* Changed programs in their place, then away with the old, then the new. */
 	for (i = 0; i < A->nwants && !ret; i++)

@@ -19,6 +19,7 @@
 #include "info.h"
 #include "monitor.h"
 #include "pin.h"
+#include "map.h"
 #include "prog.h"
 #include "util.h"
 
@@ -31,6 +32,7 @@ static const char main_usage[] =
 "\n"
 "  cgaddr prog help       programs: load, dump, list, show, del, run\n"
 "  cgaddr cgroup help     attachments: attach, detach, show, tree\n"
+"  cgaddr map help        maps: list, show, create, del, lookup, update, delete, dump\n"
 "  cgaddr pin --help      pin a cgroup to addresses: pin, pin --show, unpin\n"
 "  cgaddr apply --help    make the policy match /etc/cgaddr.d/*.conf\n"
 "  cgaddr monitor         programs' bpf_trace_printk() messages, live\n"
@@ -61,6 +63,7 @@ static const struct {
 } objects[] = {
 	{ "prog", do_prog, false },
 	{ "cgroup", do_cgroup, false },
+	{ "map", do_map, false },
 	{ "info", do_info, false },
 	{ "monitor", do_monitor, false },
 	{ "version", do_version, false },

@@ -76,6 +76,8 @@ static enum sec_kind sec_classify(const char *name, const GElf_Shdr *sh, bool *r
 		return SEC_LICENSE;
 	if (!strcmp(name, ".maps") || !strcmp(name, "maps") || has_prefix(name, "maps/"))
 		return SEC_MAPS;
+	if (!strcmp(name, ".BTF"))
+		return SEC_BTF;
 	if (!(sh->sh_flags & SHF_ALLOC))
 		return SEC_OTHER;
 	if (has_prefix(name, ".rodata")) {
@@ -217,8 +219,9 @@ static int obj_read_relocs(struct obj *obj, Elf *elf, size_t idx, size_t symidx)
 		return -EINVAL;
 	}
 	target = &obj->secs[sh.sh_info];
-	if (target->kind == SEC_OTHER || target->kind == SEC_LICENSE)
-		return 0;	/* BTF, debug info: nothing to do with loading */
+	if (target->kind == SEC_OTHER || target->kind == SEC_LICENSE || target->kind == SEC_BTF ||
+	    target->kind == SEC_MAPS)
+		return 0;	/* BTF, debug info, map definitions: nothing to do with loading */
 	if (sh.sh_type == SHT_RELA) {
 		err("%s: section '%s': RELA relocations are not supported (clang emits REL)",
 		    obj->path, obj->secs[idx].name);
@@ -425,9 +428,15 @@ static int obj_parse(struct obj *obj, Elf *elf)
 		if (ret)
 			return ret;
 	}
-	for (i = 1; i < shnum; i++)
+	for (i = 1; i < shnum; i++) {
 		if (obj->secs[i].kind == SEC_MAPS && !obj->maps_sec)
 			obj->maps_sec = i;
+		if (obj->secs[i].kind == SEC_BTF && !obj->btf_sec)
+			obj->btf_sec = i;
+	}
+	ret = obj_read_maps(obj);
+	if (ret)
+		return ret;
 	ret = obj_find_funcs(obj);
 	if (ret)
 		return ret;
@@ -496,6 +505,7 @@ void obj_close(struct obj *obj)
 	free(obj->secs);
 	free(obj->syms);
 	free(obj->funcs);
+	free(obj->maps);
 	if (obj->elf)
 		elf_end(obj->elf);
 	free(obj->image);

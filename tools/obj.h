@@ -17,8 +17,21 @@ enum sec_kind {
 	SEC_PROG,	/* executable, not .text: programs, named for their hook */
 	SEC_TEXT,	/* .text: subprograms */
 	SEC_DATA,	/* .rodata*, .data*, .bss*: global data */
-	SEC_MAPS,	/* .maps, maps*: map definitions (not supported yet) */
+	SEC_MAPS,	/* .maps (BTF-defined), maps, maps/NAME: map definitions */
 	SEC_LICENSE,	/* license */
+	SEC_BTF,	/* .BTF: types, for BTF-defined maps */
+};
+
+/* A map the object defines (obj_maps.c). */
+struct obj_map {
+	char name[64];
+	uint32_t sec;		/* its definition section */
+	uint64_t off;		/* and offset there: where relocations point */
+	uint32_t type;		/* enum bpf_map_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags;
 };
 
 struct obj_reloc {
@@ -66,6 +79,9 @@ struct obj {
 	uint32_t nfuncs;
 	const char *license;		/* NULL without a license section */
 	uint32_t maps_sec;		/* a map definition section, or 0 */
+	uint32_t btf_sec;		/* .BTF, or 0 */
+	struct obj_map *maps;		/* every map definition, in section order */
+	uint32_t nmaps;
 };
 
 int obj_open(const char *path, struct obj **objp);
@@ -75,6 +91,13 @@ void obj_close(struct obj *obj);
 
 /* The function containing instruction @insn of section @sec, or NULL. */
 const struct obj_func *obj_func_at(const struct obj *obj, uint32_t sec, uint32_t insn);
+/* The map defined at @off of section @sec, or NULL. */
+const struct obj_map *obj_map_at(const struct obj *obj, uint32_t sec, uint64_t off);
+/* The map named @name, or NULL. */
+const struct obj_map *obj_map_by_name(const struct obj *obj, const char *name);
+/* Reads the map definitions (obj_maps.c); called by obj_open(). */
+int obj_read_maps(struct obj *obj);
+
 /* The relocation at byte @offset of section @sec, or NULL. */
 const struct obj_reloc *obj_reloc_at(const struct obj *obj, uint32_t sec, uint32_t offset);
 

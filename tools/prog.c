@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "globals.h"
 #include "json.h"
+#include "map.h"
 #include "obj.h"
 #include "prog.h"
 #include "reloc.h"
@@ -17,7 +18,7 @@
 
 #define LOAD_USAGE \
 	"cgaddr prog load FILE.o [section SEC] [func FUNC] [name NAME] [type TYPE]\n" \
-	"                        [set NAME=VALUE]... [--dry-run]\n"
+	"                        [set NAME=VALUE]... [map NAME=ID]... [--dry-run]\n"
 #define DUMP_USAGE \
 	"cgaddr prog dump FILE.o [section SEC] [func FUNC] [name NAME] [type TYPE]\n" \
 	"                        [set NAME=VALUE]...\n"
@@ -40,8 +41,12 @@ static const char prog_usage[] =
 "       each (-j: {\"id\", \"name\", \"type\"}, an array for several).  If one\n"
 "       fails, those already loaded are unloaded.  'name' sets the program name\n"
 "       (default: the function's, truncated to 15 characters).  Calls between\n"
-"       functions and global data (.rodata*, .data*, .bss*) are supported; maps\n"
-"       are not yet.  The license comes from the \"license\" section.\n"
+"       functions, global data (.rodata*, .data*, .bss*) and maps (BTF-defined\n"
+"       in .maps, or legacy struct bpf_map_def in maps) are supported: the maps\n"
+"       the programs use are created once and shared by them, and freed with the\n"
+"       last program using them; 'map NAME=ID' uses the existing map ID for the\n"
+"       object's map NAME (cgaddr map help).  The license comes from the\n"
+"       \"license\" section.\n"
 "       'set NAME=VALUE' (repeatable) gives a global variable of the object a\n"
 "       value before loading, as libbpf skeletons do for 'const volatile'\n"
 "       variables (.rodata; .data and .bss too): an integer variable of 1, 2, 4\n"
@@ -111,7 +116,7 @@ int prog_load_spec(struct nl *nl, const struct prog_spec *spec, const char *what
 		    what, data_len, UINT16_MAX);
 		return -E2BIG;
 	}
-	payload += data_len;
+	payload += data_len + spec->map_cnt * 8 + 8;
 	m = nl_msg_new(nl, CGADDR_CMD_PROG_LOAD, false, payload);
 	if (!m)
 		return -ENOMEM;
@@ -131,6 +136,12 @@ int prog_load_spec(struct nl *nl, const struct prog_spec *spec, const char *what
 			nl_put_u32(m, CGADDR_A_DATA_FLAGS, spec->data[i].flags);
 			nl_nest_end(m, d);
 		}
+		nl_nest_end(m, nest);
+	}
+	if (spec->map_cnt) {
+		nest = nl_nest_start(m, CGADDR_A_PROG_MAPS);
+		for (i = 0; i < spec->map_cnt; i++)
+			nl_put_u32(m, CGADDR_A_MAP_ID, spec->maps[i].id);
 		nl_nest_end(m, nest);
 	}
 	*id = 0;
@@ -154,12 +165,16 @@ int prog_delete(struct nl *nl, uint32_t id, const char *what)
 	return ret ? nl_fail(nl, ret, what) : 0;
 }
 
+static struct map_reuse load_reuse[SPEC_MAX_MAPS];
+static uint32_t load_nreuse;
+
 /* @o->sets must have room for @argc entries. */
 static int parse_load_args(int argc, char **argv, const char **file, struct load_opts *o)
 {
 	const char *v;
 	int i;
 
+	load_nreuse = 0;
 	if (argc < 1)
 		return usage_err("prog load: which object file?  Usage: " LOAD_USAGE);
 	*file = argv[0];
@@ -172,13 +187,19 @@ static int parse_load_args(int argc, char **argv, const char **file, struct load
 			continue;
 		}
 		if (!is_kw(argv[i], "section") && !is_kw(argv[i], "func") &&
-		    !is_kw(argv[i], "name") && !is_kw(argv[i], "type"))
+		    !is_kw(argv[i], "name") && !is_kw(argv[i], "type") && !is_kw(argv[i], "map"))
 			return usage_err("prog load: unexpected '%s'.  Usage: " LOAD_USAGE,
 					 argv[i]);
 		v = kw_value(argc, argv, &i);
 		if (!v)
 			return -EINVAL;
-		if (is_kw(argv[i - 1], "section")) {
+		if (is_kw(argv[i - 1], "map")) {
+			if (load_nreuse == SPEC_MAX_MAPS)
+				return usage_err("prog load: too many 'map NAME=ID'");
+			if (map_reuse_parse(v, &load_reuse[load_nreuse]))
+				return -EINVAL;
+			load_nreuse++;
+		} else if (is_kw(argv[i - 1], "section")) {
 			o->section = v;
 		} else if (is_kw(argv[i - 1], "func")) {
 			o->func = v;
@@ -231,10 +252,15 @@ static void print_loaded(const struct prog_spec *specs, const uint32_t *ids, uin
 		json_finish();
 }
 
-/* Loads every spec; on a failure, unloads those already loaded. */
+/*
+ * Loads every spec; on a failure, unloads those already loaded.  The maps
+ * the programs use are created first; the handles of those created here
+ * are dropped at the end, so they live exactly as long as programs use
+ * them (on a failure, that is not at all).
+ */
 static int load_specs(struct prog_spec *specs, uint32_t cnt)
 {
-	uint32_t *ids, n;
+	uint32_t *ids, n, created[SPEC_MAX_MAPS], ncreated = 0;
 	struct nl *nl;
 	char what[64];
 	int ret;
@@ -248,7 +274,9 @@ static int load_specs(struct prog_spec *specs, uint32_t cnt)
 		nl_close(nl);
 		return -ENOMEM;
 	}
-	for (n = 0; n < cnt; n++) {
+	n = 0;
+	ret = maps_prepare(nl, specs, cnt, load_reuse, load_nreuse, created, &ncreated);
+	for (; !ret && n < cnt; n++) {
 		if (cnt > 1)
 			snprintf(what, sizeof(what), "prog load: %s", specs[n].name);
 		else
@@ -263,6 +291,8 @@ static int load_specs(struct prog_spec *specs, uint32_t cnt)
 	} else {
 		print_loaded(specs, ids, cnt);
 	}
+	while (ncreated--)
+		map_drop(nl, created[ncreated], "prog load: releasing a map's handle");
 	free(ids);
 	nl_close(nl);
 	return ret;
@@ -358,6 +388,18 @@ static int prog_info_parse(const nl_attrs_t tb, struct prog_info *p)
 		snprintf(p->name, sizeof(p->name), "%s", nl_str(tb[CGADDR_A_PROG_NAME]));
 	if (tb[CGADDR_A_PROG_LICENSE])
 		snprintf(p->license, sizeof(p->license), "%s", nl_str(tb[CGADDR_A_PROG_LICENSE]));
+	if (tb[CGADDR_A_PROG_MAPS]) {
+		const struct nlattr *a;
+
+		mnl_attr_for_each_nested(a, tb[CGADDR_A_PROG_MAPS]) {
+			if (mnl_attr_get_type(a) != CGADDR_A_MAP_ID ||
+			    mnl_attr_validate(a, MNL_TYPE_U32) < 0 || p->map_cnt == 64) {
+				err("malformed answer from the module: bad map list");
+				return -EPROTO;
+			}
+			p->map_ids[p->map_cnt++] = mnl_attr_get_u32(a);
+		}
+	}
 	if (!tb[CGADDR_A_PROG_STATS])
 		return 0;
 	if (nl_parse_nested(tb[CGADDR_A_PROG_STATS], st))
@@ -449,12 +491,16 @@ static void print_prog(const struct prog_info *p)
 {
 	const struct prog_stats *s = &p->stats;
 	char when[32];
+	uint32_t i;
 
 	format_time_ns(p->load_time, when, sizeof(when));
 	if (!opt_json) {
 		printf("%u: %s  name %s  insns %u  attached %u\n", p->id, type_str(p->attach_type),
 		       p->name[0] ? p->name : "-", p->insn_cnt, p->attach_cnt);
-		printf("\tloaded %s  license %s\n", when, p->license[0] ? p->license : "-");
+		printf("\tloaded %s  license %s", when, p->license[0] ? p->license : "-");
+		for (i = 0; i < p->map_cnt; i++)
+			printf("%s%u", i ? "," : "  maps ", p->map_ids[i]);
+		printf("\n");
 		printf("\truns %llu  allows %llu  denies %llu  rewrites %llu  faults %llu  "
 		       "budget_aborts %llu  run_time %lluns\n",
 		       (unsigned long long)s->runs, (unsigned long long)s->allows,
@@ -473,6 +519,11 @@ static void print_prog(const struct prog_info *p)
 	json_kv_uint("load_time_ns", p->load_time);
 	json_kv_string("load_time", when);
 	json_kv_uint("attach_cnt", p->attach_cnt);
+	json_key("map_ids");
+	json_begin_array();
+	for (i = 0; i < p->map_cnt; i++)
+		json_uint(p->map_ids[i]);
+	json_end_array();
 	json_key("stats");
 	json_begin_object();
 	json_kv_uint("runs", s->runs);

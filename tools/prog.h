@@ -23,6 +23,8 @@ struct prog_info {
 	char name[CGADDR_NAME_LEN];
 	char license[CGADDR_LICENSE_LEN];
 	struct prog_stats stats;
+	uint32_t map_cnt;
+	uint32_t map_ids[64];		/* the maps it uses, in its map table's order */
 };
 
 int do_prog(int argc, char **argv);

@@ -287,14 +287,50 @@ static int link_data(struct linker *lk, const struct obj_func *f, uint32_t i, ui
 }
 
 /*
- * Maps come with issue 6: map definitions will be created (or reused) here
- * and the load rewritten to BPF_PSEUDO_MAP_IDX.
+ * A load of a map's address: src_reg = BPF_PSEUDO_MAP_IDX, imm = the map's
+ * index in the program's map table (numbered in the order of first use),
+ * which the loader fills with the map ids the module gave (prog.c).
  */
 static int link_map(struct linker *lk, const struct obj_func *f, uint32_t i,
-		    const struct obj_sym *sym)
+		    struct bpf_insn *out, const struct obj_sym *sym)
 {
-	link_err(lk, f, i, "uses map '%s': maps are not supported yet", sym->name);
-	return -EOPNOTSUPP;
+	const struct obj *obj = lk->obj;
+	const struct obj_map *m = obj_map_at(obj, sym->shndx, sym->value + (int64_t)out[0].imm);
+	struct prog_spec *spec = lk->spec;
+	uint32_t k, idx = m ? (uint32_t)(m - obj->maps) : 0;
+
+	if (!m) {
+		link_err(lk, f, i, "refers to '%s'%+d in section '%s', which is not a map",
+			 sym->name, out[0].imm, obj->secs[sym->shndx].name);
+		return -EINVAL;
+	}
+	for (k = 0; k < spec->map_cnt && spec->maps[k].obj_idx != idx; k++)
+		;
+	if (k == spec->map_cnt) {
+		if (k == SPEC_MAX_MAPS) {
+			link_err(lk, f, i, "uses more than %d maps", SPEC_MAX_MAPS);
+			return -E2BIG;
+		}
+		if (!spec->maps) {
+			spec->maps = calloc(SPEC_MAX_MAPS, sizeof(*spec->maps));
+			if (!spec->maps) {
+				err("out of memory");
+				return -ENOMEM;
+			}
+		}
+		memcpy(spec->maps[k].name, m->name, sizeof(m->name));
+		spec->maps[k].obj_idx = idx;
+		spec->maps[k].type = m->type;
+		spec->maps[k].key_size = m->key_size;
+		spec->maps[k].value_size = m->value_size;
+		spec->maps[k].max_entries = m->max_entries;
+		spec->maps[k].flags = m->flags;
+		spec->map_cnt++;
+	}
+	out[0].src_reg = BPF_PSEUDO_MAP_IDX;
+	out[0].imm = k;
+	out[1].imm = 0;
+	return 0;
 }
 
 /* A 64-bit load relocated against a symbol; @out is its first slot. */
@@ -349,7 +385,7 @@ static int link_ld_imm64(struct linker *lk, const struct obj_func *f, uint32_t i
 		out[1].imm = 0;
 		return 0;
 	case SEC_MAPS:
-		return link_map(lk, f, i, sym);
+		return link_map(lk, f, i, out, sym);
 	default:
 		link_err(lk, f, i, "refers to '%s' in section '%s', which is neither code nor data",
 			 sym->name, obj->secs[sym->shndx].name);
@@ -552,12 +588,6 @@ static int check_selection(const struct obj *obj, const struct load_opts *o, uin
 
 static int check_object(const struct obj *obj)
 {
-	if (obj->maps_sec) {
-		/* Issue 6: create the maps here, before linking the programs. */
-		err("%s: section '%s' defines maps: maps are not supported yet",
-		    obj->path, obj->secs[obj->maps_sec].name);
-		return -EOPNOTSUPP;
-	}
 	if (!obj->license) {
 		err("%s: no license section: add  char LICENSE[] SEC(\"license\") = \"GPL\";  "
 		    "to the program's source", obj->path);

@@ -79,6 +79,7 @@ void spec_free(struct prog_spec *spec)
 		free(spec->data[i].bytes);
 	free(spec->insns);
 	free(spec->section);
+	free(spec->maps);
 	memset(spec, 0, sizeof(*spec));
 }
 
@@ -130,6 +131,22 @@ static void spec_print_json(const struct prog_spec *spec)
 		json_end_object();
 	}
 	json_end_array();
+	json_key("maps");
+	json_begin_array();
+	for (i = 0; i < spec->map_cnt; i++) {
+		const struct prog_map *m = &spec->maps[i];
+
+		json_begin_object();
+		json_kv_uint("index", i);
+		json_kv_string("name", m->name);
+		json_kv_uint("type", m->type);
+		json_kv_uint("key_size", m->key_size);
+		json_kv_uint("value_size", m->value_size);
+		json_kv_uint("max_entries", m->max_entries);
+		json_kv_uint("flags", m->flags);
+		json_end_object();
+	}
+	json_end_array();
 	json_end_object();
 }
 
@@ -161,6 +178,12 @@ static void spec_print_text(const struct prog_spec *spec)
 
 		printf("\tdata %u   %s  size %u%s\n", i, d->name, d->size,
 		       d->flags & CGADDR_DATA_F_RDONLY ? "  rdonly" : "");
+	}
+	for (i = 0; i < spec->map_cnt; i++) {
+		const struct prog_map *m = &spec->maps[i];
+
+		printf("\tmap %u    %s  type %u  key %u  value %u  max_entries %u  flags 0x%x\n",
+		       i, m->name, m->type, m->key_size, m->value_size, m->max_entries, m->flags);
 	}
 }
 

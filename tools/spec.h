@@ -22,6 +22,17 @@ struct prog_data {
 	uint32_t flags;				/* CGADDR_DATA_F_* */
 };
 
+/* Maps a program may use (CGADDR_VM_MAX_MAPS). */
+#define SPEC_MAX_MAPS	64
+
+/* A map of the program's map table: its definition, or an existing map. */
+struct prog_map {
+	char name[64];
+	uint32_t obj_idx;	/* index among the object's maps: shared by its programs */
+	uint32_t type, key_size, value_size, max_entries, flags;
+	uint32_t id;		/* the module's map id, set before loading */
+};
+
 struct prog_spec {
 	char name[CGADDR_NAME_LEN];
 	char license[CGADDR_LICENSE_LEN];
@@ -32,6 +43,8 @@ struct prog_spec {
 	uint32_t insn_cnt;
 	struct prog_data data[CGADDR_MAX_DATA];
 	uint32_t data_cnt;	/* data[n] is section n for BPF_PSEUDO_MAP_VALUE */
+	struct prog_map *maps;	/* maps[n] is map n for BPF_PSEUDO_MAP_IDX (calloc()ed) */
+	uint32_t map_cnt;
 };
 
 /* Name and license are truncated to fit; the rest is zeroed. */

@@ -48,7 +48,10 @@
  *	CGADDR_A_PROG_DATA (a nest of CGADDR_A_DATA entries, each a nest of
  *	CGADDR_A_DATA_NAME, CGADDR_A_DATA_BYTES, CGADDR_A_DATA_FLAGS; the
  *	n-th entry is global-data section n for BPF_PSEUDO_MAP_VALUE and
- *	BPF_PSEUDO_MAP_IDX_VALUE loads).  The program is validated; on
+ *	BPF_PSEUDO_MAP_IDX_VALUE loads), CGADDR_A_PROG_MAPS (a nest of u32
+ *	CGADDR_A_MAP_ID; the n-th is map n for BPF_PSEUDO_MAP_FD and
+ *	BPF_PSEUDO_MAP_IDX loads; the program holds a reference on each;
+ *	ENOENT for an unknown id).  The program is validated; on
  *	success the answer is CGADDR_A_PROG_ID, else EINVAL (or E2BIG)
  *	with the validator's message, e.g.
  *	"insn 12: write to read-only ctx field 'family'".
@@ -66,7 +69,7 @@
  *	that changed the address or port), _FAULTS (runtime faults: out of
  *	bounds, bad helper argument, ...), _BUDGET_ABORTS (runs that
  *	exhausted the instruction budget; also counted as faults),
- *	_RUN_TIME_NS (cumulative).
+ *	_RUN_TIME_NS (cumulative); CGADDR_A_PROG_MAPS if it uses maps.
  *
  * CGADDR_CMD_ATTACH (do, admin)
  *	Required: the cgroup, CGADDR_A_ATTACH_TYPE, CGADDR_A_PROG_ID.
@@ -122,6 +125,63 @@
  *	CGADDR_A_TRACE_TEXT (string: the formatted text, at most 511 bytes).
  *	Events are not rate-limited (the kernel log copy is); a listener that
  *	reads too slowly loses events (ENOBUFS on its socket).
+ *
+ * ---- Maps ----------------------------------------------------------------
+ *
+ * Maps live in the module, are named by an id (CGADDR_A_MAP_ID) and have
+ * the kernel's types from <linux/bpf.h>: BPF_MAP_TYPE_ARRAY,
+ * BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_LRU_HASH and
+ * BPF_MAP_TYPE_SK_STORAGE.  A program uses maps given at load
+ * (CGADDR_A_PROG_MAPS: entry n is map n of BPF_PSEUDO_MAP_FD /
+ * BPF_PSEUDO_MAP_IDX loads) and holds a reference on each until it is
+ * deleted.  MAP_CREATE gives the caller a handle, dropped by MAP_DEL: a map
+ * is freed when it has no handle and no program uses it.  Keys and values
+ * are raw bytes of exactly the map's key and value sizes.  Reading map
+ * contents needs CAP_NET_ADMIN like changing them; listing maps does not.
+ *
+ * CGADDR_CMD_MAP_CREATE (do, admin)
+ *	Required: CGADDR_A_MAP_TYPE, CGADDR_A_MAP_KEY_SIZE (1..512; 4 for
+ *	arrays and SK_STORAGE), CGADDR_A_MAP_VALUE_SIZE (1..32768),
+ *	CGADDR_A_MAP_MAX_ENTRIES (1..1048576; for SK_STORAGE, 0 as natively
+ *	means CGADDR_SK_STORAGE_DEFAULT sockets).  Optional: CGADDR_A_MAP_NAME,
+ *	CGADDR_A_MAP_FLAGS (the kernel's BPF_F_NO_PREALLOC is accepted and
+ *	ignored; others are refused).  The largest size the map can reach is
+ *	charged, at creation, against the module's map_memory_max parameter
+ *	(ENOMEM beyond).  Answers CGADDR_A_MAP_ID.
+ *
+ * CGADDR_CMD_MAP_DEL (do, admin)
+ *	Required: CGADDR_A_MAP_ID.  Drops the handle of MAP_CREATE: the map
+ *	is freed now if no program uses it, else when the last one is
+ *	deleted (it stays listed, without CGADDR_A_MAP_HANDLE, until then).
+ *	ENOENT for an unknown id or a map whose handle is already dropped.
+ *
+ * CGADDR_CMD_MAP_GET (do with CGADDR_A_MAP_ID, or dump of all)
+ *	Answers per map: CGADDR_A_MAP_ID, _NAME, _TYPE, _KEY_SIZE,
+ *	_VALUE_SIZE, _MAX_ENTRIES, _FLAGS, _ENTRIES (in use), _MEMORY (bytes
+ *	charged), _PROG_CNT (programs using it), CGADDR_A_MAP_HANDLE (flag:
+ *	the MAP_CREATE handle is still held), CGADDR_A_MAP_NCPUS (values per
+ *	key of a PERCPU_ARRAY as user space sees them).
+ *
+ * CGADDR_CMD_MAP_LOOKUP (do, admin)
+ *	Required: CGADDR_A_MAP_ID, CGADDR_A_MAP_KEY.  Answers CGADDR_A_MAP_KEY
+ *	and CGADDR_A_MAP_VALUE, or for PERCPU_ARRAY CGADDR_A_MAP_VALUES (a nest
+ *	of one CGADDR_A_MAP_VALUE per possible CPU, in CPU order).  ENOENT if
+ *	the key is absent.  SK_STORAGE keys are socket cookies (8 bytes) here.
+ *
+ * CGADDR_CMD_MAP_UPDATE (do, admin)
+ *	Required: CGADDR_A_MAP_ID, CGADDR_A_MAP_KEY, CGADDR_A_MAP_VALUE (for
+ *	PERCPU_ARRAY: every CPU gets it) or CGADDR_A_MAP_VALUES (PERCPU_ARRAY:
+ *	one per CPU).  Optional: CGADDR_A_MAP_UPDATE_FLAGS (BPF_ANY, default;
+ *	BPF_NOEXIST: EEXIST if present; BPF_EXIST: ENOENT if absent).  E2BIG
+ *	when a HASH map is full or an array index is out of range.
+ *
+ * CGADDR_CMD_MAP_DELETE (do, admin)
+ *	Required: CGADDR_A_MAP_ID, CGADDR_A_MAP_KEY.  ENOENT if absent, EINVAL
+ *	for arrays.
+ *
+ * CGADDR_CMD_MAP_DUMP (dump, admin)
+ *	Required: CGADDR_A_MAP_ID.  One answer per entry, as MAP_LOOKUP's.
+ *	Entries added or removed during the dump may or may not be seen.
  */
 #ifndef _UAPI_CGADDR_H
 #define _UAPI_CGADDR_H
@@ -151,6 +211,9 @@
 /* CGADDR_A_DATA_FLAGS */
 #define CGADDR_DATA_F_RDONLY	(1U << 0)	/* stores fault */
 
+/* Maps: SK_STORAGE's capacity when created with max_entries 0. */
+#define CGADDR_SK_STORAGE_DEFAULT 65536
+
 /* CGADDR_A_QUERY_FLAGS */
 #define CGADDR_QUERY_F_EFFECTIVE (1U << 0)
 
@@ -178,6 +241,14 @@ enum cgaddr_cmd {
 
 	/* monitor */
 	CGADDR_CMD_TRACE_EVENT,
+	/* maps */
+	CGADDR_CMD_MAP_CREATE,
+	CGADDR_CMD_MAP_DEL,
+	CGADDR_CMD_MAP_GET,
+	CGADDR_CMD_MAP_LOOKUP,
+	CGADDR_CMD_MAP_UPDATE,
+	CGADDR_CMD_MAP_DELETE,
+	CGADDR_CMD_MAP_DUMP,
 
 	__CGADDR_CMD_MAX,
 };
@@ -237,6 +308,24 @@ enum cgaddr_attr {
 	CGADDR_A_TRACE_PID,		/* u32 */
 	CGADDR_A_TRACE_COMM,		/* string */
 	CGADDR_A_TRACE_TEXT,		/* string */
+	/* maps */
+	CGADDR_A_MAP_ID,		/* u32 */
+	CGADDR_A_MAP_NAME,		/* string */
+	CGADDR_A_MAP_TYPE,		/* u32: enum bpf_map_type */
+	CGADDR_A_MAP_KEY_SIZE,		/* u32 */
+	CGADDR_A_MAP_VALUE_SIZE,	/* u32 */
+	CGADDR_A_MAP_MAX_ENTRIES,	/* u32 */
+	CGADDR_A_MAP_FLAGS,		/* u32: BPF_F_NO_PREALLOC */
+	CGADDR_A_MAP_KEY,		/* binary */
+	CGADDR_A_MAP_VALUE,		/* binary */
+	CGADDR_A_MAP_VALUES,		/* nest of CGADDR_A_MAP_VALUE, one per CPU */
+	CGADDR_A_MAP_UPDATE_FLAGS,	/* u32: BPF_ANY, BPF_NOEXIST, BPF_EXIST */
+	CGADDR_A_MAP_ENTRIES,		/* u32 */
+	CGADDR_A_MAP_MEMORY,		/* u64: bytes charged */
+	CGADDR_A_MAP_PROG_CNT,		/* u32 */
+	CGADDR_A_MAP_HANDLE,		/* flag */
+	CGADDR_A_MAP_NCPUS,		/* u32 */
+	CGADDR_A_PROG_MAPS,		/* nest of CGADDR_A_MAP_ID */
 
 	__CGADDR_A_MAX,
 };

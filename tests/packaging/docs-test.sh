@@ -58,7 +58,9 @@ complete_words() {	# WORDS... (the last is the word being completed)
 }
 for mode in without with; do
 	cases=(
-		"apply prog cgroup help info monitor pin unpin version |"
+		"apply prog cgroup map help info monitor pin unpin version |"
+		"create del delete dump help list lookup show update |map "
+		"any exist key noexist value |map update 3 key 00 "
 		"list load |prog l"
 		"dump del list load run show help |prog "
 		"bind4 bind6 |cgroup attach web bi"

@@ -33,7 +33,7 @@
  * process-shared rwlock; the c, c/d, n workers run straight through it.
  *
  * At the end everything is detached and deleted, the module's `objects`
- * parameter must read "programs 0 cgroups 0"; the last line is
+ * parameter must read "programs 0 cgroups 0 maps 0"; the last line is
  *   guest-reliability: ops=N violations=V reloads=R objects=ok|BAD
  */
 #include <arpa/inet.h>
@@ -1018,14 +1018,14 @@ static int teardown(void)
 				fclose(f);
 			}
 			objs[strcspn(objs, "\n")] = 0;
-			if (!strcmp(objs, "programs 0 cgroups 0"))
+			if (!strcmp(objs, "programs 0 cgroups 0 maps 0"))
 				break;
 		}
 		usleep(200000);
 	} while (now() < until);
 	printf("objects after the final detach/delete: '%s' (%d attachments, %d programs left)\n",
 	       objs, q.n, pl.n);
-	return strcmp(objs, "programs 0 cgroups 0") != 0;
+	return strcmp(objs, "programs 0 cgroups 0 maps 0") != 0;
 }
 
 /* ---- main -------------------------------------------------------------- */

@@ -285,6 +285,10 @@ static const bool accepted[CGADDR_A_MAX + 1] = {
 	[CGADDR_A_CGROUP_FD] = 1, [CGADDR_A_CGROUP_ID] = 1, [CGADDR_A_ATTACH_TYPE] = 1,
 	[CGADDR_A_ATTACH_FLAGS] = 1, [CGADDR_A_REPLACE_PROG_ID] = 1, [CGADDR_A_QUERY_FLAGS] = 1,
 	[CGADDR_A_TEST_CTX] = 1, [CGADDR_A_TEST_SK] = 1,
+	[CGADDR_A_MAP_ID] = 1, [CGADDR_A_MAP_NAME] = 1, [CGADDR_A_MAP_TYPE] = 1,
+	[CGADDR_A_MAP_KEY_SIZE] = 1, [CGADDR_A_MAP_VALUE_SIZE] = 1, [CGADDR_A_MAP_MAX_ENTRIES] = 1,
+	[CGADDR_A_MAP_FLAGS] = 1, [CGADDR_A_MAP_KEY] = 1, [CGADDR_A_MAP_VALUE] = 1,
+	[CGADDR_A_MAP_UPDATE_FLAGS] = 1, [CGADDR_A_PROG_MAPS] = 1,
 };
 
 static const struct nlattr *tb[CGADDR_A_MAX + 1];
@@ -464,6 +468,17 @@ static int do_prog_load(void)
 			 mnl_attr_get_str(tb[CGADDR_A_PROG_LICENSE]));
 	snprintf(msg, sizeof(msg), "%u", tb[CGADDR_A_PROG_FLAGS] ?
 		 mnl_attr_get_u32(tb[CGADDR_A_PROG_FLAGS]) : 0);
+	if (tb[CGADDR_A_PROG_MAPS]) {
+		const struct nlattr *a;
+		size_t off = 0;
+
+		desc[0] = '\0';
+		mnl_attr_for_each_nested(a, tb[CGADDR_A_PROG_MAPS])
+			off += snprintf(desc + off, sizeof(desc) - off, "%s%u", off ? "," : "",
+					mnl_attr_get_u32(a));
+		flog("PROG_LOAD name=%s maps=%s", p->name, desc);
+		desc[0] = '\0';
+	}
 	flog("PROG_LOAD type=%u name=%s insns=%u license=%s flags=%s data=%s", type, p->name,
 	     cnt, p->license, msg, desc);
 	nlh = reply_start(FAKE_FAMILY, CGADDR_CMD_PROG_LOAD, 0);
@@ -844,6 +859,55 @@ static int do_test_run(void)
 	return 0;
 }
 
+/* Maps: created and dropped, logged; ids from 100 within one run. */
+static int do_map_create(void)
+{
+	static uint32_t next = 100;
+	struct nlmsghdr *nlh;
+
+	if (!tb[CGADDR_A_MAP_TYPE] || !tb[CGADDR_A_MAP_KEY_SIZE] || !tb[CGADDR_A_MAP_VALUE_SIZE] ||
+	    !tb[CGADDR_A_MAP_MAX_ENTRIES])
+		return fail(-EINVAL, "a map needs a type, key and value sizes and max_entries");
+	flog("MAP_CREATE id=%u type=%u key=%u value=%u max=%u flags=%u name=%s", next,
+	     mnl_attr_get_u32(tb[CGADDR_A_MAP_TYPE]), mnl_attr_get_u32(tb[CGADDR_A_MAP_KEY_SIZE]),
+	     mnl_attr_get_u32(tb[CGADDR_A_MAP_VALUE_SIZE]),
+	     mnl_attr_get_u32(tb[CGADDR_A_MAP_MAX_ENTRIES]),
+	     tb[CGADDR_A_MAP_FLAGS] ? mnl_attr_get_u32(tb[CGADDR_A_MAP_FLAGS]) : 0,
+	     tb[CGADDR_A_MAP_NAME] ? mnl_attr_get_str(tb[CGADDR_A_MAP_NAME]) : "-");
+	nlh = reply_start(FAKE_FAMILY, CGADDR_CMD_MAP_CREATE, 0);
+	mnl_attr_put_u32(nlh, CGADDR_A_MAP_ID, next++);
+	queue(nlh);
+	return 0;
+}
+
+static void log_bytes(const char *what, const struct nlattr *a, char *buf, size_t len)
+{
+	const uint8_t *p = mnl_attr_get_payload(a);
+	size_t off = snprintf(buf, len, " %s=", what);
+	uint16_t i;
+
+	for (i = 0; i < mnl_attr_get_payload_len(a) && off + 3 < len; i++)
+		off += snprintf(buf + off, len - off, "%02x", p[i]);
+}
+
+static int do_map_entry(uint8_t cmd)
+{
+	char k[256] = "", v[256] = "";
+
+	if (!tb[CGADDR_A_MAP_ID] || !tb[CGADDR_A_MAP_KEY])
+		return fail(-EINVAL, "no map id or key");
+	log_bytes("key", tb[CGADDR_A_MAP_KEY], k, sizeof(k));
+	if (tb[CGADDR_A_MAP_VALUE])
+		log_bytes("value", tb[CGADDR_A_MAP_VALUE], v, sizeof(v));
+	flog("MAP_%s id=%u%s%s flags=%u", cmd == CGADDR_CMD_MAP_UPDATE ? "UPDATE" :
+	     cmd == CGADDR_CMD_MAP_DELETE ? "DELETE" : "LOOKUP",
+	     mnl_attr_get_u32(tb[CGADDR_A_MAP_ID]), k, v,
+	     tb[CGADDR_A_MAP_UPDATE_FLAGS] ? mnl_attr_get_u32(tb[CGADDR_A_MAP_UPDATE_FLAGS]) : 0);
+	if (cmd == CGADDR_CMD_MAP_LOOKUP)
+		return fail(-ENOENT, "no such key in the map");
+	return 0;
+}
+
 static bool mutating(uint8_t cmd)
 {
 	return cmd == CGADDR_CMD_PROG_LOAD || cmd == CGADDR_CMD_PROG_DEL ||
@@ -878,6 +942,15 @@ static int handle_cgaddr(const struct nlmsghdr *nlh)
 		return dump ? do_query() : -EOPNOTSUPP;
 	case CGADDR_CMD_TEST_RUN:
 		return do_test_run();
+	case CGADDR_CMD_MAP_CREATE:
+		return do_map_create();
+	case CGADDR_CMD_MAP_DEL:
+		flog("MAP_DEL id=%u", tb[CGADDR_A_MAP_ID] ? mnl_attr_get_u32(tb[CGADDR_A_MAP_ID]) : 0);
+		return 0;
+	case CGADDR_CMD_MAP_LOOKUP:
+	case CGADDR_CMD_MAP_UPDATE:
+	case CGADDR_CMD_MAP_DELETE:
+		return do_map_entry(g->cmd);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -281,10 +281,6 @@ case_reject_objects() {
 		"$ASAN" prog dump "$OBJS/badsec.o"
 	bad "holds a BPF_PROG_TYPE_CGROUP_SOCK program, not a sock_addr program (a post-bind hook)" \
 		"$ASAN" prog dump "$OBJS/postbind.o"
-	bad "section '.maps' defines maps: maps are not supported yet" \
-		"$ASAN" prog dump "$OBJS/maps.o"
-	bad "section 'maps' defines maps: maps are not supported yet" \
-		"$ASAN" prog dump "$OBJS/legacy_maps.o"
 	bad "program 'useextern': insn 0: refers to extern 'CONFIG_HZ'" \
 		"$ASAN" prog dump "$OBJS/extern.o"
 	bad "calls kernel function 'bpf_rcu_read_lock' (a kfunc)" \
@@ -480,9 +476,61 @@ case_load_errors() {
 		"$ASAN" prog load "$PROGS/deny.o" func deny6
 	CGADDR_FAKE_REJECT_ATTR=9 bad "prog load: the module rejected attribute CGADDR_A_PROG_NAME (Invalid argument)" \
 		"$ASAN" prog load "$PROGS/bind4_demo.o"
-	bad "maps are not supported yet" "$ASAN" prog load "$OBJS/maps.o"
-	grep -q "usemap" "$W/log" && fail "the object with maps was sent"
 	true
+}
+
+# Maps: definitions read from BTF and legacy sections, loads rewritten to
+# BPF_PSEUDO_MAP_IDX, maps created once per object and their handles
+# dropped after the load; the map commands' parsing.
+case_maps() {
+	ok "$ASAN" prog dump "$OBJS/maps.o"
+	has "map 0    ports  type 2  key 4  value 4  max_entries 1  flags 0x0"
+	ok "$ASAN" prog dump "$OBJS/legacy_maps.o"
+	has "map 0    ports  type 2  key 4  value 4  max_entries 1  flags 0x0"
+	ok "$ASAN" prog dump "$PROGS/maps.o"
+	has "map 4    sk_binds  type 24  key 4  value 4  max_entries 0  flags 0x1"
+	has "map 0    port_counts  type 1  key 4  value 8  max_entries 64  flags 0x0"
+	insns | awk '$2 == "0x18" && $3 == 5 { n++ } END { exit n < 10 }' ||
+		fail "no BPF_PSEUDO_MAP_IDX loads"
+	ok "$ASAN" -j prog dump "$PROGS/maps.o"
+	expect "$(json .1.maps.0.name)" port_counts "JSON map table"
+	fake
+	ok "$ASAN" prog load "$PROGS/maps.o"
+	# six maps for two programs sharing port_counts: created once
+	expect "$(grep -c MAP_CREATE "$W/log")" 6 "maps created once per object"
+	logged "MAP_CREATE id=100 type=1 key=4 value=8 max=64 flags=0 name=port_counts"
+	logged "MAP_CREATE id=104 type=24 key=4 value=4 max=0 flags=1 name=sk_binds"
+	logged "PROG_LOAD name=count_bind4 maps=100,101,102,103,104,105"
+	logged "PROG_LOAD name=count_bind6 maps=100"
+	logged "MAP_DEL id=105"
+	logged "MAP_DEL id=100"
+	bad "prog load: 'map nope=3': the programs use no map 'nope'" \
+		"$ASAN" prog load "$PROGS/maps.o" map nope=3
+	bad "prog load: 'map ports': expected NAME=ID" "$ASAN" prog load "$OBJS/maps.o" map ports
+	bad "not a valid id" "$ASAN" prog load "$OBJS/maps.o" map ports=x
+	: >"$W/log"
+	CGADDR_FAKE_LOAD_ERR="insn 1: nope" bad "cgaddr: prog load: insn 1: nope" \
+		"$ASAN" prog load "$OBJS/maps.o"
+	logged "MAP_DEL id=100"
+	ok "$ASAN" map update 7 key u32:80 value "01 02 03 04" noexist
+	logged "MAP_UPDATE id=7 key=50000000 value=01020304 flags=1"
+	ok "$ASAN" map update 7 key be16:80 value 0x0a0b exist
+	logged "MAP_UPDATE id=7 key=0050 value=0a0b flags=2"
+	ok "$ASAN" map delete 7 key u64:1
+	logged "MAP_DELETE id=7 key=0100000000000000"
+	bad "map lookup: no such key in the map" "$ASAN" map lookup 7 key 00
+	bad "map update: no value given" "$ASAN" map update 7 key 00
+	bad "map update: no key given" "$ASAN" map update 7 value 00
+	bad "key: 'zz' is not hex bytes" "$ASAN" map delete 7 key zz
+	bad "key: 'u16:70000' is not a 2-byte number" "$ASAN" map delete 7 key u16:70000
+	bad "map create: type, key, value and entries are needed" \
+		"$ASAN" map create type hash key 4 value 4
+	bad "map create: unknown map type 'ringbuf'" \
+		"$ASAN" map create type ringbuf key 4 value 4 entries 1
+	ok "$ASAN" map create type BPF_MAP_TYPE_LRU_HASH key 8 value 16 entries 32 name lru
+	has "id "
+	logged "type=9 key=8 value=16 max=32 flags=0 name=lru"
+	bad "map del: which map?" "$ASAN" map del
 }
 
 case_list_show_del() {

@@ -10,7 +10,7 @@ TT_OBJ_SRCS := $(wildcard tests/tools/objs/*.c)
 TT_OBJS := $(patsubst tests/tools/objs/%.c,$(TT)/objs/%.o,$(TT_OBJ_SRCS))
 TT_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-TT_LOADER := tools/obj.c tools/reloc.c tools/spec.c tools/util.c tools/types.c tools/json.c
+TT_LOADER := tools/obj.c tools/obj_maps.c tools/reloc.c tools/spec.c tools/util.c tools/types.c tools/json.c
 
 $(TT)/objs/%.o: tests/tools/objs/%.c
 	@mkdir -p $(TT)/objs

@@ -9,6 +9,12 @@
  * jump offsets, known helper ids), so that most inputs get past the
  * loader and exercise the analysis and the interpreter.
  *
+ * With mode bit 1 the program has two real maps (module/vm_map.c): map 0
+ * an ARRAY (4-byte keys, 24-byte values, 4 entries), map 1 an LRU_HASH
+ * (8-byte keys, 16-byte values, 4 entries); lookups, updates and deletes
+ * act on them, and elements they retire are freed only after the run, as
+ * RCU would.
+ *
  * Beyond the sanitizers, every run checks that helpers only ever see
  * host pointers inside the regions a program may reach, that r0 never
  * is a host address, and that the instruction count stays in budget.
@@ -19,6 +25,7 @@
 #include <string.h>
 
 #include "vm_asm.h"
+#include "vm_map.h"
 
 static const u8 alu_ops[] = {
 	BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND, BPF_LSH, BPF_RSH,
@@ -165,7 +172,37 @@ struct fenv {
 	u8 mapval[24];
 	const struct cgaddr_vm_prog *prog;
 	int refs;
+	/* Values of the real maps handed out in this run. */
+	struct { u8 *p; u32 len; } vals[CGADDR_VM_MAX_DYN];
+	u32 nvals;
 };
+
+/* Map memory: elements retired during a run are freed after it. */
+static void *garbage[1 << 15];	/* more than a run can retire */
+static u32 ngarbage;
+
+static void *m_alloc(void *priv, size_t size)
+{
+	return calloc(1, size);
+}
+
+static void m_free(void *priv, void *p)
+{
+	free(p);
+}
+
+static void m_free_rcu(void *priv, void *p)
+{
+	if (ngarbage == sizeof(garbage) / sizeof(garbage[0]))
+		abort();	/* a run makes at most ~budget calls */
+	garbage[ngarbage++] = p;
+}
+
+static void m_nop(void *priv)
+{
+}
+
+static const struct vm_map_env menv = { NULL, m_alloc, m_free, m_free_rcu, m_nop, m_nop };
 
 /* [p, p + len) inside [base, base + blen), without wrapping. */
 static int within(uintptr_t p, u64 len, const void *base, u64 blen)
@@ -182,6 +219,9 @@ static int inside(const struct fenv *e, uintptr_t p, u64 len)
 	if (within(p, len, e->scratch, 4096) || within(p, len, e->ctx, e->ctx_len) ||
 	    within(p, len, e->mapval, sizeof(e->mapval)))
 		return 1;
+	for (i = 0; i < e->nvals; i++)
+		if (within(p, len, e->vals[i].p, e->vals[i].len))
+			return 1;
 	for (i = 0; i < 4; i++) {
 		u8 *d = cgaddr_vm_prog_data(e->prog, i, &dlen);
 
@@ -227,6 +267,25 @@ static int f_call(void *envp, struct cgaddr_vm_hcall *c)
 			memset(p, 0x5a, size);
 		else
 			c->ret += p[0] + p[size - 1];
+	}
+	if (c->map && c->map->obj && (c->id == 1 || c->id == 2 || c->id == 3)) {
+		struct vm_map *m = c->map->obj;
+		void *key = (void *)(uintptr_t)c->arg[1];
+
+		if (c->id == 1) {
+			c->region.host = vm_map_lookup(m, key, 0);
+			c->region.len = c->map->value_size;
+			c->region.flags = CGADDR_VM_R_WRITE;
+			if (c->region.host && e->nvals < CGADDR_VM_MAX_DYN) {
+				e->vals[e->nvals].p = c->region.host;
+				e->vals[e->nvals++].len = c->map->value_size;
+			}
+		} else if (c->id == 2) {
+			c->ret = vm_map_update(m, key, (void *)(uintptr_t)c->arg[2], c->arg[3], 0);
+		} else {
+			c->ret = vm_map_delete(m, key);
+		}
+		return 0;
 	}
 	switch (c->id) {
 	case 1:
@@ -281,7 +340,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct cgaddr_vm_data d[2] = {
 		{ rodata, sizeof(rodata), CGADDR_VM_DATA_RDONLY }, { NULL, 32, 0 },
 	};
-	const struct cgaddr_vm_map maps[2] = { { (void *)2, 4, 24 }, { (void *)3, 8, 16 } };
+	const struct vm_map_attr ma[2] = {
+		{ BPF_MAP_TYPE_ARRAY, 4, 24, 4, 1, 1 }, { BPF_MAP_TYPE_LRU_HASH, 8, 16, 4, 1, 2 },
+	};
+	struct cgaddr_vm_map maps[2] = { { NULL, 4, 24 }, { NULL, 8, 16 } };
 	struct cgaddr_vm_load_attr attr = { 0 };
 	struct cgaddr_vm_run run = { 0 };
 	struct cgaddr_vm_prog *prog;
@@ -310,9 +372,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	attr.data = d;
 	attr.nmaps = (data[1] & 2) ? 2 : 0;
 	attr.maps = maps;
+	if (attr.nmaps) {
+		maps[0].obj = vm_map_new(&ma[0], &menv);
+		maps[1].obj = vm_map_new(&ma[1], &menv);
+		if (!maps[0].obj || !maps[1].obj)
+			abort();
+	}
 	if (cgaddr_vm_load(&attr, &prog, &err)) {
 		if (err.msg[0] == '\0' || strlen(err.msg) >= sizeof(err.msg))
 			abort();
+		vm_map_free(maps[0].obj);
+		vm_map_free(maps[1].obj);
 		free(insns);
 		return 0;
 	}
@@ -353,6 +423,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	cgaddr_vm_free(prog);
+	vm_map_free(maps[0].obj);
+	vm_map_free(maps[1].obj);
+	while (ngarbage)
+		free(garbage[--ngarbage]);
 	free(env.scratch);
 	free(env.ctx);
 	free(insns);

@@ -99,8 +99,9 @@ vm-plugin-smoke: $(HOST)/cgaddr-vm-plugin
 
 # Everything is built first (in parallel under -j), then run in order.
 check-vm: $(VMB)/vm_test $(VMB)/cgaddr-vm-conformance $(HOST)/cgaddr-vm-plugin \
-		$(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp
+		$(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp $(VMB)/map_test
 	$(VMB)/vm_test
+	$(VMB)/map_test
 	$(VM_CONFORMANCE_RUN)
 	tests/vm/plugin-smoke.sh $(HOST)/cgaddr-vm-plugin
 	$(call VM_FUZZ_RUN,$(FUZZ_CHECK_SECONDS))
@@ -131,3 +132,9 @@ vm-adversarial: $(VMB)/cgaddr-vm-adversarial
 	@$(VMB)/cgaddr-vm-adversarial $(ADV_PROGS)
 
 HOST_CHECKS += vm-adversarial
+
+# The map storage (module/vm_map.c) and programs using real maps, with
+# threads: readers while a writer replaces and deletes.
+$(VMB)/map_test: tests/vm/map_test.c $(VM_SAN_OBJS) $(VM_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -o $@ $< $(VM_SAN_OBJS) -lpthread

@@ -3,7 +3,7 @@
 P=/sys/module/cgaddr/parameters
 dummy_up cgd0 192.0.2.10/24
 cg_new par
-expect_eq "$(cat $P/objects)" "programs 0 cgroups 0" "nothing live at start"
+expect_eq "$(cat $P/objects)" "programs 0 cgroups 0 maps 0" "nothing live at start"
 # Functions are patched only while a type they serve has an attachment.
 EF=/sys/kernel/debug/tracing/enabled_functions
 [ -r $EF ] || EF=/sys/kernel/tracing/enabled_functions
@@ -11,7 +11,7 @@ patched() { grep -oE '^(inet6?_bind|__inet_stream_connect|inet_dgram_connect|udp
 expect_eq "$(patched)" "" "no policy: nothing patched"
 p=$(prog_load /progs/rewrite.o func rewrite4)
 cgaddr cgroup attach par bind4 "$p"
-expect_eq "$(cat $P/objects)" "programs 1 cgroups 1" "one program, one cgroup"
+expect_eq "$(cat $P/objects)" "programs 1 cgroups 1 maps 0" "one program, one cgroup"
 expect_eq "$(patched)" "inet_bind " "bind4 attached: inet_bind patched"
 c=$(prog_load /progs/egress.o func redirect6)
 cgaddr cgroup attach par connect6 "$c"
@@ -38,8 +38,8 @@ cgaddr cgroup detach par bind4 "$p"
 cgaddr prog del "$p"
 expect_eq "$(patched)" "" "last detach: nothing patched"
 i=0
-while [ "$(cat $P/objects)" != "programs 0 cgroups 0" ] && [ $i -lt 50 ]; do
+while [ "$(cat $P/objects)" != "programs 0 cgroups 0 maps 0" ] && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-expect_eq "$(cat $P/objects)" "programs 0 cgroups 0" "everything freed"
+expect_eq "$(cat $P/objects)" "programs 0 cgroups 0 maps 0" "everything freed"
