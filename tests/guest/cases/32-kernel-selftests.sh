@@ -25,23 +25,21 @@ echo "kernel $kver"
 
 # ---- what cgaddr cannot run yet -------------------------------------------------
 # Per object: what it needs that cgaddr does not have yet ("-": nothing).
-# When the branch that provides it lands, the object's line becomes "-": its
-# cgaddr side then runs every scenario below and must match the native one.
-#   sock: helpers 49/57 (setsockopt/getsockopt), 84/85/86 (sk_lookup_tcp/udp,
-#         sk_release)                                     (branch "sock")
-#   maps: an SK_STORAGE map, helper 107 (sk_storage_get)  (branch "maps")
+# An object listed with a need is expected to be refused at load; with "-" its
+# cgaddr side runs every scenario below and must match the native one.
+# Every object runs today (socket helpers and maps landed).
 NEEDS='
-bind4_prog            sock       setsockopt 49, getsockopt 57
-bind6_prog            sock       setsockopt 49, getsockopt 57
+bind4_prog            -
+bind6_prog            -
 bind_perm             -
-connect4_prog         sock       setsockopt 49, getsockopt 57, sk_lookup_tcp/udp 84/85, sk_release 86
-connect6_prog         sock       sk_lookup_tcp/udp 84/85, sk_release 86
-connect_force_port4   maps,sock  SK_STORAGE map + sk_storage_get 107; setsockopt 49, getsockopt 57
-connect_force_port6   maps,sock  SK_STORAGE map + sk_storage_get 107; setsockopt 49, getsockopt 57
-sendmsg4_prog         sock       setsockopt 49, getsockopt 57
-sendmsg6_prog         sock       setsockopt 49, getsockopt 57
-recvmsg4_prog         sock       setsockopt 49, getsockopt 57
-recvmsg6_prog         sock       setsockopt 49, getsockopt 57
+connect4_prog         -
+connect6_prog         -
+connect_force_port4   -
+connect_force_port6   -
+sendmsg4_prog         -
+sendmsg6_prog         -
+recvmsg4_prog         -
+recvmsg6_prog         -
 raw_sendmsg4_rw       -
 raw_sendmsg6_rw       -
 raw_sendmsg6_v4mapped -
@@ -486,7 +484,7 @@ ungroup
 # denied by one rule set or the other, never anything else.
 # The cgaddr side needs maps: flip SB_NEEDS to "-" when they land (and check
 # the `cgaddr map update` line in sb_update against the maps CLI).
-SB_NEEDS=maps
+SB_NEEDS=-
 G_OBJ=socket_bind
 note_obj socket_bind
 NEEDS="$NEEDS
