@@ -116,3 +116,14 @@ policy_reset() {
 in_cg() {
 	cg_run "$@" 2>/dev/null || true
 }
+
+# objects_settle WANT: wait (up to 5 s) until the module's object counts
+# read WANT; programs and arrays are freed after an RCU grace period, so a
+# count read right after a delete may still include them.
+objects_settle() {
+	local i=0
+	while [ "$(cat /sys/module/cgaddr/parameters/objects)" != "$1" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}

@@ -23,12 +23,18 @@ static int __init holder_init(void)
 	int err = ftrace_set_filter(&holder_ops, (unsigned char *)"inet_bind",
 				    strlen("inet_bind"), 0);
 
-	return err ?: register_ftrace_function(&holder_ops);
+	if (!err)
+		err = register_ftrace_function(&holder_ops);
+	if (err)
+		cgaddr_ftrace_free_filter(&holder_ops);
+	return err;
 }
 
+/* The filter hash is the ops' own: free it, or kmemleak reports it. */
 static void __exit holder_exit(void)
 {
 	unregister_ftrace_function(&holder_ops);
+	cgaddr_ftrace_free_filter(&holder_ops);
 }
 
 module_init(holder_init);

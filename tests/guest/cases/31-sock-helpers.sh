@@ -146,4 +146,5 @@ fi
 # ---- everything released ----------------------------------------------
 policy_reset
 expect_eq "$(cat $P/sockrefs)" "0" "no reference after reload"
+objects_settle "programs 0 cgroups 0 maps 0"
 expect_eq "$(cat $P/objects)" "programs 0 cgroups 0 maps 0" "objects freed"

@@ -22,6 +22,12 @@
 KS=/progs/kselftests
 kver=$(uname -r)
 echo "kernel $kver"
+# Every scenario compares cgaddr with the kernel's own cgroup BPF: nothing
+# to compare with on a kernel built without it (the debug kernel).
+if ! grep -q ' __cgroup_bpf_run_filter_sock_addr$' /proc/kallsyms; then
+	echo "skipped: kernel $kver has no cgroup BPF (CONFIG_CGROUP_BPF=n)"
+	exit 0
+fi
 
 # ---- what cgaddr cannot run yet -------------------------------------------------
 # Per object: what it needs that cgaddr does not have yet ("-": nothing).

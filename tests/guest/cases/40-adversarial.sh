@@ -7,6 +7,7 @@ objs() { cat /sys/module/cgaddr/parameters/objects; }
 before=$(objs)
 out=$(advrun /adversarial/*.prog) || fail "adversarial corpus: $(echo "$out" | tail -n 20)"
 echo "report: $(echo "$out" | tail -n 1)"
+objects_settle "$before"
 expect_eq "$(objs)" "$before" "every adversarial program deleted again"
 
 cg_new adv
@@ -25,4 +26,5 @@ for f in rt-ctx-write-family forge-kernel-address wrap-2-64 rt-rodata-write loop
 	# Outside the cgroup nothing changed.
 	expect_eq "$(sockprobe bind tcp 127.0.0.1 4060)" "127.0.0.1 4060" "$f: outside unaffected"
 done
+objects_settle "$before"
 expect_eq "$(objs)" "$before" "objects back after the attached runs"
