@@ -7,7 +7,7 @@
  * GPL) so that both `cgaddr prog load` and the native loaders take them as
  * they take clang's objects.  The instructions are the test's, rewritten
  * from its description; addresses follow tests/kselftests/addresses.sed
- * (::ffff:192.168.0.4 becomes ::ffff:192.0.2.4, the source ::6 becomes
+ * (the v4-mapped private address becomes ::ffff:192.0.2.4, the source ::6 becomes
  * 2001:db8::6).
  */
 #include <arpa/inet.h>

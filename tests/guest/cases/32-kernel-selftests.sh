@@ -15,10 +15,9 @@
 # selftests expect (required on 6.1, reported on other kernels) and the
 # cgaddr result is identical to it (and to the selftests' expectation).
 #
-# Substituted addresses: 192.168.1.254 -> 192.0.2.254, 172.16.0.1 ->
-# 198.51.100.1, face:b00c:1234:5678::abcd -> 2001:db8:1234:5678::abcd,
-# ::ffff:192.168.0.4 -> ::ffff:192.0.2.4, ::6 -> 2001:db8::6, 1.2.3.4 ->
-# 203.0.113.4, fc00::1 -> 2001:db8::1.  Loopback addresses are kept.
+# Substituted addresses: the private and other non-documentation addresses
+# of the selftests become documentation ones (tests/kselftests/addresses.sed).
+# Loopback addresses are kept.
 KS=/progs/kselftests
 kver=$(uname -r)
 echo "kernel $kver"
@@ -374,7 +373,7 @@ ungroup
 
 # ==== test_sock_addr.c: sendmsg ===========================================================
 # run_xmsg_test_case(): once without, once with a PKTINFO source (198.51.100.1
-# for the test's 172.16.0.1, ::1); the server sees the rewritten source.
+# for the test's SRC1_IP4, ::1); the server sees the rewritten source.
 send4_re='^sent 4 \| server: 127\.0\.0\.1 4444 \| recv 4 from 127\.0\.0\.4 EPH$'
 send6_re='^sent 4 \| server: ::1 6666 \| recv 4 from 2001:db8::6 EPH$'
 kload "sendmsg4: load prog with wrong expected attach type" raw_sendmsg4_rw sendmsg6
