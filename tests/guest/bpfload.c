@@ -32,23 +32,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const struct {
-	const char *name;	/* cgaddr's name; the section is "cgroup/" name */
-	enum bpf_attach_type type;
-} types[] = {
-	{ "bind4", BPF_CGROUP_INET4_BIND },
-	{ "bind6", BPF_CGROUP_INET6_BIND },
-	{ "connect4", BPF_CGROUP_INET4_CONNECT },
-	{ "connect6", BPF_CGROUP_INET6_CONNECT },
-	{ "sendmsg4", BPF_CGROUP_UDP4_SENDMSG },
-	{ "sendmsg6", BPF_CGROUP_UDP6_SENDMSG },
-	{ "recvmsg4", BPF_CGROUP_UDP4_RECVMSG },
-	{ "recvmsg6", BPF_CGROUP_UDP6_RECVMSG },
-	{ "getpeername4", BPF_CGROUP_INET4_GETPEERNAME },
-	{ "getpeername6", BPF_CGROUP_INET6_GETPEERNAME },
-	{ "getsockname4", BPF_CGROUP_INET4_GETSOCKNAME },
-	{ "getsockname6", BPF_CGROUP_INET6_GETSOCKNAME },
-};
+#include "attach_types.h"
 
 static void usage(void)
 {
@@ -72,14 +56,12 @@ static int sys_bpf(int cmd, union bpf_attr *attr)
 
 static int type_of(const char *s)
 {
-	size_t i;
+	int i;
 
 	if (!strncmp(s, "cgroup/", 7))
 		s += 7;
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(s, types[i].name))
-			return types[i].type;
-	return -1;
+	i = test_attach_type_index(s);
+	return i < 0 ? -1 : (int)test_attach_types[i].type;
 }
 
 /* The ELF object, mapped whole. */

@@ -34,23 +34,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-static const struct {
-	const char *name;
-	enum bpf_attach_type type;
-} types[] = {
-	{ "bind4", BPF_CGROUP_INET4_BIND },
-	{ "bind6", BPF_CGROUP_INET6_BIND },
-	{ "connect4", BPF_CGROUP_INET4_CONNECT },
-	{ "connect6", BPF_CGROUP_INET6_CONNECT },
-	{ "sendmsg4", BPF_CGROUP_UDP4_SENDMSG },
-	{ "sendmsg6", BPF_CGROUP_UDP6_SENDMSG },
-	{ "recvmsg4", BPF_CGROUP_UDP4_RECVMSG },
-	{ "recvmsg6", BPF_CGROUP_UDP6_RECVMSG },
-	{ "getpeername4", BPF_CGROUP_INET4_GETPEERNAME },
-	{ "getpeername6", BPF_CGROUP_INET6_GETPEERNAME },
-	{ "getsockname4", BPF_CGROUP_INET4_GETSOCKNAME },
-	{ "getsockname6", BPF_CGROUP_INET6_GETSOCKNAME },
-};
+#include "attach_types.h"
 
 static void usage(void)
 {
@@ -62,23 +46,19 @@ static void usage(void)
 
 static int type_of(const char *s)
 {
-	size_t i;
+	int i = test_attach_type_index(s);
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(s, types[i].name))
-			return types[i].type;
+	if (i >= 0)
+		return test_attach_types[i].type;
 	fprintf(stderr, "kbpfload: unknown type %s\n", s);
 	exit(2);
 }
 
 static const char *type_name(enum bpf_attach_type t)
 {
-	size_t i;
+	int i = test_attach_type_index_of(t);
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (types[i].type == t)
-			return types[i].name;
-	return "?";
+	return i < 0 ? "?" : test_attach_types[i].name;
 }
 
 static int error(const char *what, int e)

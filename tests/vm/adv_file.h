@@ -33,6 +33,8 @@
 #include <string.h>
 #include <linux/bpf.h>
 
+#include "../guest/attach_types.h"
+
 #include "uapi/cgaddr.h"
 
 #define ADV_MAX_INSNS	8192
@@ -81,32 +83,11 @@ static inline uint32_t adv_uapi_fault(int fault)
 	return CGADDR_FAULT_MEMORY;
 }
 
-static const struct {
-	const char *name;
-	uint32_t type;
-} adv_types[] = {
-	{ "bind4", BPF_CGROUP_INET4_BIND },
-	{ "bind6", BPF_CGROUP_INET6_BIND },
-	{ "connect4", BPF_CGROUP_INET4_CONNECT },
-	{ "connect6", BPF_CGROUP_INET6_CONNECT },
-	{ "sendmsg4", BPF_CGROUP_UDP4_SENDMSG },
-	{ "sendmsg6", BPF_CGROUP_UDP6_SENDMSG },
-	{ "recvmsg4", BPF_CGROUP_UDP4_RECVMSG },
-	{ "recvmsg6", BPF_CGROUP_UDP6_RECVMSG },
-	{ "getpeername4", BPF_CGROUP_INET4_GETPEERNAME },
-	{ "getpeername6", BPF_CGROUP_INET6_GETPEERNAME },
-	{ "getsockname4", BPF_CGROUP_INET4_GETSOCKNAME },
-	{ "getsockname6", BPF_CGROUP_INET6_GETSOCKNAME },
-};
-
 static inline int adv_type_v6(uint32_t type)
 {
-	unsigned int i;
+	int i = test_attach_type_index_of(type);
 
-	for (i = 0; i < sizeof(adv_types) / sizeof(adv_types[0]); i++)
-		if (adv_types[i].type == type)
-			return i & 1;
-	return 0;
+	return i < 0 ? 0 : i & 1;
 }
 
 /*
@@ -158,7 +139,7 @@ static inline int adv_insn(struct adv_prog *p, const char *s, unsigned long n)
 
 static inline int adv_directive(struct adv_prog *p, char *s)
 {
-	unsigned int i;
+	int i;
 	char *arg;
 
 	arg = s + strcspn(s, " \t");
@@ -166,12 +147,11 @@ static inline int adv_directive(struct adv_prog *p, char *s)
 		*arg++ = '\0';
 	arg += strspn(arg, " \t");
 	if (!strcmp(s, "type")) {
-		for (i = 0; i < sizeof(adv_types) / sizeof(adv_types[0]); i++)
-			if (!strcmp(arg, adv_types[i].name)) {
-				p->attach_type = adv_types[i].type;
-				return 0;
-			}
-		return -1;
+		i = test_attach_type_index(arg);
+		if (i < 0)
+			return -1;
+		p->attach_type = test_attach_types[i].type;
+		return 0;
 	}
 	if (!strcmp(s, "flags"))
 		return strcmp(arg, "large") ? -1 : (p->flags |= CGADDR_PROG_F_LARGE, 0);

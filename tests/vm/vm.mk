@@ -122,7 +122,7 @@ bench-vm: $(VMB)/cgaddr-vm-bench $(PROGS_OBJS)
 
 HOST_CHECKS += check-vm
 
-$(VMB)/cgaddr-vm-adversarial: tests/vm/adversarial.c tests/vm/adv_file.h $(VM_SAN_OBJS) $(VM_HDRS)
+$(VMB)/cgaddr-vm-adversarial: tests/vm/adversarial.c tests/vm/adv_file.h tests/guest/attach_types.h $(VM_SAN_OBJS) $(VM_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -o $@ $< $(VM_SAN_OBJS)
 
