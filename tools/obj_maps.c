@@ -28,7 +28,7 @@
 
 struct btf {
 	const struct obj *obj;
-	const uint8_t *types;
+	uint8_t *types;		/* a copy: the section may sit at any offset */
 	uint32_t types_len;
 	const char *strs;
 	uint32_t strs_len;
@@ -87,6 +87,14 @@ static int64_t btf_extra(const struct btf_type *t)
 	return -1;
 }
 
+static void btf_close(struct btf *b)
+{
+	free(b->types);
+	free(b->off);
+	b->types = NULL;
+	b->off = NULL;
+}
+
 static int btf_open(struct btf *b, const struct obj *obj)
 {
 	const struct obj_sec *sec = &obj->secs[obj->btf_sec];
@@ -103,17 +111,23 @@ static int btf_open(struct btf *b, const struct obj *obj)
 	memcpy(&h, sec->bytes, sizeof(h));
 	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > sec->size ||
 	    h.type_off > sec->size - h.hdr_len || h.type_len > sec->size - h.hdr_len - h.type_off ||
-	    h.str_off > sec->size - h.hdr_len || h.str_len > sec->size - h.hdr_len - h.str_off) {
+	    h.str_off > sec->size - h.hdr_len || h.str_len > sec->size - h.hdr_len - h.str_off ||
+	    h.type_off % 4) {
 		err("%s: the .BTF section is malformed", obj->path);
 		return -EINVAL;
 	}
-	b->types = sec->bytes + h.hdr_len + h.type_off;
+	/*
+	 * Types are read as 32-bit words: copy them to an aligned buffer, since
+	 * nothing in an ELF file makes the section's offset a multiple of four.
+	 */
+	b->types = malloc(h.type_len ? h.type_len : 1);
+	b->off = malloc(cap * sizeof(*b->off));
+	if (!b->types || !b->off)
+		goto nomem;
+	memcpy(b->types, sec->bytes + h.hdr_len + h.type_off, h.type_len);
 	b->types_len = h.type_len;
 	b->strs = (const char *)sec->bytes + h.hdr_len + h.str_off;
 	b->strs_len = h.str_len;
-	b->off = malloc(cap * sizeof(*b->off));
-	if (!b->off)
-		goto nomem;
 	b->n = 1;
 	for (pos = 0; pos < b->types_len;) {
 		const struct btf_type *t;
@@ -139,11 +153,11 @@ static int btf_open(struct btf *b, const struct obj *obj)
 	return 0;
 bad:
 	err("%s: the .BTF section's types are malformed", obj->path);
-	free(b->off);
+	btf_close(b);
 	return -EINVAL;
 nomem:
 	err("out of memory");
-	free(b->off);
+	btf_close(b);
 	return -ENOMEM;
 }
 
@@ -367,7 +381,7 @@ static int read_btf_maps(struct obj *obj, uint32_t sec)
 		if (!ret)
 			ret = btf_map_def(&b, name, var->type, m);
 	}
-	free(b.off);
+	btf_close(&b);
 	return ret;
 }
 

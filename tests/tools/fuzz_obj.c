@@ -151,10 +151,21 @@ int main(int argc, char **argv)
 		else
 			return 2;
 	}
+	/*
+	 * The loader's messages go to /dev/null through the stdio streams;
+	 * file descriptor 2 stays open, so a sanitizer's report (written to
+	 * the descriptor, not the stream) still reaches whoever runs this.
+	 */
 	out = dup(STDOUT_FILENO);
-	if (out < 0 || !freopen("/dev/null", "w", stdout) ||
-	    (!verbose && !freopen("/dev/null", "w", stderr)))
+	if (out < 0 || !freopen("/dev/null", "w", stdout))
 		return 2;
+	if (!verbose) {
+		FILE *null = fopen("/dev/null", "w");
+
+		if (!null)
+			return 2;
+		stderr = null;
+	}
 	for (k = optind; k < argc; k++) {
 		uint8_t *orig, *buf;
 		size_t size, len;
