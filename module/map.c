@@ -91,6 +91,8 @@ static void cgaddr_map_free_work(struct work_struct *work)
 {
 	struct cgaddr_map *map = container_of(work, struct cgaddr_map, free_work);
 
+	if (map->type == BPF_MAP_TYPE_SK_STORAGE)
+		cgaddr_sk_storage_remove(map);
 	vm_map_free(map->tab);
 	atomic64_sub(map->charged, &cgaddr_map_charged);
 	kfree(map);
@@ -240,8 +242,9 @@ int cgaddr_map_create(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *ex
 	if (map->type == BPF_MAP_TYPE_SK_STORAGE) {
 		/*
 		 * Per-socket storage is a table keyed by socket cookie (see
-		 * README): an LRU bounds it, since the module cannot see
-		 * sockets die.  The declared key is an int, as natively.
+		 * README), emptied as sockets die (sk_storage.c); an LRU
+		 * bounds it all the same.  The declared key is an int, as
+		 * natively.
 		 */
 		if (map->key_size != 4) {
 			cgaddr_set_err(extack, "an sk_storage map's key is 4 bytes, not %u",
@@ -281,6 +284,8 @@ int cgaddr_map_create(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *ex
 	map->handle = true;
 	refcount_set(&map->ref, 1);
 	INIT_WORK(&map->free_work, cgaddr_map_free_work);
+	if (map->type == BPF_MAP_TYPE_SK_STORAGE)
+		cgaddr_sk_storage_add(map);
 	atomic_inc(&cgaddr_objects.maps);
 	*id = map->id;
 	return 0;

@@ -42,6 +42,7 @@ struct cgaddr_map {
 	unsigned long irqflags;	/* of the lock's holder */
 	struct vm_map *tab;
 	struct work_struct free_work;
+	struct list_head storage_node;	/* SK_STORAGE: in sk_storage.c's list */
 };
 
 /* MAP_CREATE; cgaddr_mutex held. */
@@ -85,6 +86,14 @@ u32 cgaddr_map_user_value_size(const struct cgaddr_map *map);
 
 /* Helpers 1, 2, 3, 107, 108; non-zero ends the run with a fault. */
 int cgaddr_map_helper(struct cgaddr_run_env *env, struct cgaddr_vm_hcall *c);
+
+/*
+ * SK_STORAGE maps (sk_storage.c): entries of a socket go when it dies.
+ * Add once the map is complete; remove before its table is freed (may
+ * sleep).
+ */
+void cgaddr_sk_storage_add(struct cgaddr_map *map);
+void cgaddr_sk_storage_remove(struct cgaddr_map *map);
 
 int cgaddr_map_init(void);
 /* Module exit: drop the table's references (before rcu_barrier()). */

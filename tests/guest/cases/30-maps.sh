@@ -106,10 +106,35 @@ expect_fail cgaddr map lookup name recent key u32:5310
 expect_eq "$(cgaddr map lookup name recent key u32:5310 2>&1)" \
 	"cgaddr: map lookup: no such key in the map" "oldest evicted"
 
-# sk_storage: one entry per socket, made by the program.
-expect_match "$(cgaddr map dump name sk_binds | tail -1)" "^Found [1-9][0-9]* elements?$" "sk_storage entries"
+# sk_storage: one entry per live socket, made by the program, gone with
+# the socket (module/sk_storage.c watches sockets die).
+# sk_entries WANT: the map's entry count, once it reads WANT (up to 5 s).
+sk_entries() {
+	local n i=0
+	while n=$(cgaddr map show name sk_binds | sed -n 's/^\tentries \([0-9]*\) .*/\1/p') &&
+	      [ "$n" != "$1" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "$n"
+}
+expect_eq "$(sk_entries 0)" 0 "the sockets of the binds above are closed: their storage went with them"
+rm -f /tmp/sk4 /tmp/sk6
+# count_bind4 makes the storage: both are v4.  They wait 30 s at most, and
+# are ended below.
+in_cg maps sockprobe recv udp 127.0.0.1 5320 30 > /tmp/sk4 &
+in_cg maps sockprobe serve tcp 127.0.0.1 5321 30 > /tmp/sk6 &
+i=0
+while { [ ! -s /tmp/sk4 ] || [ ! -s /tmp/sk6 ]; } && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+expect_eq "$(cat /tmp/sk4 /tmp/sk6)" "127.0.0.1 5320
+127.0.0.1 5321" "a UDP and a TCP socket bound and open"
+expect_eq "$(sk_entries 2)" 2 "one entry per live socket"
 expect_eq "$(cgaddr map dump name sk_binds | grep -v Found | sed 's/.*value: //' | sort -u)" "01 00 00 00" \
 	"one bind per socket"
+sockprobe send udp 127.0.0.1 5320 >/dev/null
+sockprobe connect tcp 127.0.0.1 5321 >/dev/null
+wait
+expect_eq "$(sk_entries 0)" 0 "closed: both entries freed with their sockets"
 
 # User-space flags and errors: nothing changes.
 expect_eq "$(cgaddr map update name port_counts key u32:5300 value u64:1 noexist 2>&1)" \
