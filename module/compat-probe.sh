@@ -74,4 +74,10 @@ has 'struct udp_table[[:space:]]+\*udp_table;' include/net/netns/ipv4.h && flag 
 exported get_net_ns_by_id && flag GET_NET_NS_BY_ID
 # SO_TXREHASH (5.18) and the socket field behind it.
 has 'sk_txrehash;' include/net/sock.h && flag SK_TXREHASH
+# 5.19 reads and writes tp->snd_cwnd through accessors.
+has 'void tcp_snd_cwnd_set\(' include/net/tcp.h && flag TCP_SND_CWND_SET
+# 5.13 moved TCP_WINDOW_CLAMP's code into tcp_set_window_clamp().
+has 'int tcp_set_window_clamp\(' include/net/tcp.h && flag TCP_SET_WINDOW_CLAMP
+# 6.6 moved the IPv6 autoflowlabel bits into inet_sock's flags.
+has 'INET_FLAGS_AUTOFLOWLABEL_SET' include/net/inet_sock.h && flag INET_AUTOFLOWLABEL
 exit 0

@@ -209,5 +209,45 @@ static inline u64 cgaddr_net_cookie(struct net *net, u64 (*gen)(struct net *))
 #define CGADDR_UDP_TABLE(net)		&udp_table,
 #endif
 
+/* ---- socket options (helpers_sockopt.c) ---------------------------- */
+
+#include <net/tcp.h>
+#include <net/ipv6.h>
+
+static inline void cgaddr_tcp_snd_cwnd_set(struct tcp_sock *tp, u32 val)
+{
+#ifdef CGADDR_HAVE_TCP_SND_CWND_SET
+	tcp_snd_cwnd_set(tp, val);
+#else
+	tp->snd_cwnd = val;
+#endif
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* IPV6_AUTOFLOWLABEL as setsockopt() sets it, and as getsockopt() reads it. */
+static inline void cgaddr_ipv6_autoflowlabel_set(struct sock *sk, bool on)
+{
+#ifdef CGADDR_HAVE_INET_AUTOFLOWLABEL
+	inet_assign_bit(AUTOFLOWLABEL, sk, on);
+	inet_set_bit(AUTOFLOWLABEL_SET, sk);
+#else
+	inet6_sk(sk)->autoflowlabel = on;
+	inet6_sk(sk)->autoflowlabel_set = 1;
+#endif
+}
+
+static inline bool cgaddr_ipv6_autoflowlabel(struct sock *sk)
+{
+#ifdef CGADDR_HAVE_INET_AUTOFLOWLABEL
+	if (inet_test_bit(AUTOFLOWLABEL_SET, sk))
+		return inet_test_bit(AUTOFLOWLABEL, sk);
+#else
+	if (inet6_sk(sk)->autoflowlabel_set)
+		return inet6_sk(sk)->autoflowlabel;
+#endif
+	return ip6_default_np_autolabel(sock_net(sk));
+}
+#endif
+
 #endif /* __KERNEL__ && !CGADDR_VM_FREESTANDING */
 #endif /* CGADDR_COMPAT_H */

@@ -37,6 +37,9 @@ static int (*cgaddr_tcp_set_cc)(struct sock *sk, const char *name, bool load,
 static void (*cgaddr_keepalive_timer)(struct sock *sk, unsigned long len);
 static void (*cgaddr_push_pending)(struct sock *sk, unsigned int cur_mss, int nonagle);
 static unsigned int (*cgaddr_current_mss)(struct sock *sk);
+#ifdef CGADDR_HAVE_TCP_SET_WINDOW_CLAMP
+static int (*cgaddr_set_window_clamp)(struct sock *sk, int val);
+#endif
 
 /* ---- SOL_SOCKET ---------------------------------------------------------- */
 
@@ -242,6 +245,73 @@ static int cgaddr_tcp_keepidle(struct sock *sk, int val)
 	return 0;
 }
 
+static int cgaddr_window_clamp(struct sock *sk, int val)
+{
+#ifdef CGADDR_HAVE_TCP_SET_WINDOW_CLAMP
+	return cgaddr_set_window_clamp ? cgaddr_set_window_clamp(sk, val) : -EOPNOTSUPP;
+#else
+	/* Before tcp_set_window_clamp(), tcp_setsockopt() did just this. */
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!val) {
+		if (sk->sk_state != TCP_CLOSE)
+			return -EINVAL;
+		tp->window_clamp = 0;
+	} else {
+		tp->window_clamp = val < SOCK_MIN_RCVBUF / 2 ? SOCK_MIN_RCVBUF / 2 : val;
+	}
+	return 0;
+#endif
+}
+
+/* The set-only options of BPF callers (bpf_sol_tcp_setsockopt() natively). */
+static int cgaddr_tcp_bpf_set(struct sock *sk, int optname, int val)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned long timeout;
+
+	switch (optname) {
+	case TCP_BPF_IW:
+		if (val <= 0 || tp->data_segs_out > tp->syn_data)
+			return -EINVAL;
+		cgaddr_tcp_snd_cwnd_set(tp, val);
+		return 0;
+	case TCP_BPF_SNDCWND_CLAMP:
+		if (val <= 0)
+			return -EINVAL;
+		tp->snd_cwnd_clamp = val;
+		tp->snd_ssthresh = val;
+		return 0;
+	case TCP_BPF_DELACK_MAX:
+		timeout = usecs_to_jiffies(val);
+		if (timeout > TCP_DELACK_MAX || timeout < TCP_TIMEOUT_MIN)
+			return -EINVAL;
+		inet_csk(sk)->icsk_delack_max = timeout;
+		return 0;
+	case TCP_BPF_RTO_MIN:
+		timeout = usecs_to_jiffies(val);
+		if (timeout > TCP_RTO_MIN || timeout < TCP_TIMEOUT_MIN)
+			return -EINVAL;
+		inet_csk(sk)->icsk_rto_min = timeout;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * TCP_SAVED_SYN: the first *optlen bytes of the saved SYN's headers, as
+ * BPF callers get them (the saved copy stays for user space).
+ */
+static int cgaddr_saved_syn(struct sock *sk, char *optval, int optlen)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!tp->saved_syn || optlen > tcp_saved_syn_len(tp->saved_syn))
+		return -EINVAL;
+	memcpy(optval, tp->saved_syn->data, optlen);
+	return 0;
+}
+
 static int cgaddr_sol_tcp_set(struct sock *sk, int optname, char *optval, int optlen)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
@@ -303,12 +373,10 @@ static int cgaddr_sol_tcp_set(struct sock *sk, int optname, char *optval, int op
 			return -EINVAL;
 		tp->save_syn = val;
 		return 0;
+	case TCP_WINDOW_CLAMP:
+		return cgaddr_window_clamp(sk, val);
 	}
-	/*
-	 * TCP_WINDOW_CLAMP, TCP_SAVED_SYN and the TCP_BPF_* options are
-	 * allowed natively but not applied by cgaddr.
-	 */
-	return -EOPNOTSUPP;
+	return -EINVAL;
 }
 
 static int cgaddr_sol_tcp_get(struct sock *sk, int optname, int *val)
@@ -353,8 +421,11 @@ static int cgaddr_sol_tcp_get(struct sock *sk, int optname, int *val)
 	case TCP_SAVE_SYN:
 		*val = tp->save_syn;
 		return 0;
+	case TCP_WINDOW_CLAMP:
+		*val = tp->window_clamp;
+		return 0;
 	}
-	return -EOPNOTSUPP;	/* TCP_WINDOW_CLAMP, TCP_SAVED_SYN */
+	return -EINVAL;
 }
 
 /* ---- SOL_IP, SOL_IPV6 ------------------------------------------------------ */
@@ -443,8 +514,14 @@ static int cgaddr_sockopt(struct sock *sk, int level, int optname, char *optval,
 			memcpy(optval, name, *optlen);
 			return 0;
 		}
-		if (optname == TCP_SAVED_SYN)
-			return *optlen < 1 ? -EINVAL : -EOPNOTSUPP;
+		if (optname == TCP_SAVED_SYN) {
+			if (*optlen < 1)
+				return -EINVAL;
+			if (get)
+				return cgaddr_saved_syn(sk, optval, *optlen);
+			/* Read-only: tcp_setsockopt() knows no such option. */
+			return *optlen < sizeof(int) ? -EINVAL : -ENOPROTOOPT;
+		}
 		switch (optname) {
 		case TCP_NODELAY:
 		case TCP_MAXSEG:
@@ -464,14 +541,7 @@ static int cgaddr_sockopt(struct sock *sk, int level, int optname, char *optval,
 			/* Natively only the TCP_BPF_* options are left, set-only. */
 			if (get || *optlen != sizeof(int))
 				return -EINVAL;
-			switch (optname) {
-			case TCP_BPF_IW:
-			case TCP_BPF_SNDCWND_CLAMP:
-			case TCP_BPF_DELACK_MAX:
-			case TCP_BPF_RTO_MIN:
-				return -EOPNOTSUPP;
-			}
-			return -EINVAL;
+			return cgaddr_tcp_bpf_set(sk, optname, *(int *)optval);
 		}
 		if (get)
 			return cgaddr_sol_tcp_get(sk, optname, (int *)optval);
@@ -488,9 +558,16 @@ static int cgaddr_sockopt(struct sock *sk, int level, int optname, char *optval,
 	case SOL_IPV6:
 		if (sk->sk_family != AF_INET6)
 			return -EINVAL;
-		if (optname == IPV6_AUTOFLOWLABEL)
-			return *optlen != sizeof(int) ? -EINVAL : -EOPNOTSUPP;
-		if (optname != IPV6_TCLASS || *optlen != sizeof(int))
+		if (*optlen != sizeof(int))
+			return -EINVAL;
+		if (optname == IPV6_AUTOFLOWLABEL) {
+			if (get)
+				*(int *)optval = cgaddr_ipv6_autoflowlabel(sk);
+			else
+				cgaddr_ipv6_autoflowlabel_set(sk, *(int *)optval);
+			return 0;
+		}
+		if (optname != IPV6_TCLASS)
 			return -EINVAL;
 		if (!get)
 			return cgaddr_ipv6_tclass_set(sk, *(int *)optval);
@@ -529,6 +606,9 @@ void __init cgaddr_helpers_sockopt_init(void)
 	cgaddr_keepalive_timer = (void *)cgaddr_symbol_address("inet_csk_reset_keepalive_timer");
 	cgaddr_push_pending = (void *)cgaddr_symbol_address("__tcp_push_pending_frames");
 	cgaddr_current_mss = (void *)cgaddr_symbol_address("tcp_current_mss");
+#ifdef CGADDR_HAVE_TCP_SET_WINDOW_CLAMP
+	cgaddr_set_window_clamp = (void *)cgaddr_symbol_address("tcp_set_window_clamp");
+#endif
 	if (!cgaddr_tcp_set_cc)
 		pr_info("tcp_set_congestion_control not found: TCP_CONGESTION cannot be set\n");
 }

@@ -34,6 +34,13 @@
 #define IP_TOS		1
 #define SOL_IPV6	41
 #define IPV6_TCLASS	67
+#define IPV6_AUTOFLOWLABEL 70
+#define TCP_WINDOW_CLAMP 10
+#define TCP_SAVED_SYN	28
+#define ENOTUNIQ	76
+#define EREMCHG		78
+#define EBADFD		77
+#define ENOPROTOOPT	92
 
 static __always_inline int nlookup(struct bpf_sock_addr *ctx, struct bpf_sock_tuple *t,
 				   __u32 size, int v6)
@@ -91,6 +98,46 @@ int nlookup6(struct bpf_sock_addr *ctx)
 	return nlookup(ctx, &t, sizeof(t.ipv6), 1);
 }
 
+/*
+ * The options programs rarely set, each checked here (the errno tells
+ * which group went wrong): read back where the kernel can, the errors
+ * where it refuses.
+ */
+static __always_inline int nsetopt_rare(struct bpf_sock_addr *ctx, int v6)
+{
+	int clamp = 20000, iw = 20, cwnd_clamp = 50, rto_min = 100000, delack = 20000;
+	int too_long = 1000000, one = 1, zero = 0, v = 0;
+	char syn[4];
+
+	if (ctx->protocol == IPPROTO_TCP) {
+		if (bpf_setsockopt(ctx, SOL_TCP, TCP_WINDOW_CLAMP, &clamp, sizeof(clamp)) ||
+		    bpf_getsockopt(ctx, SOL_TCP, TCP_WINDOW_CLAMP, &v, sizeof(v)) || v != clamp)
+			return -ENOTUNIQ;
+		if (bpf_setsockopt(ctx, SOL_TCP, TCP_BPF_IW, &iw, sizeof(iw)) ||
+		    bpf_setsockopt(ctx, SOL_TCP, TCP_BPF_SNDCWND_CLAMP, &cwnd_clamp,
+				   sizeof(cwnd_clamp)) ||
+		    bpf_setsockopt(ctx, SOL_TCP, TCP_BPF_RTO_MIN, &rto_min, sizeof(rto_min)) ||
+		    bpf_setsockopt(ctx, SOL_TCP, TCP_BPF_DELACK_MAX, &delack, sizeof(delack)))
+			return -EREMCHG;
+		/* Over TCP_RTO_MIN; TCP_BPF_* are set-only; no SYN saved here. */
+		if (bpf_setsockopt(ctx, SOL_TCP, TCP_BPF_RTO_MIN, &too_long, sizeof(too_long)) != -EINVAL ||
+		    bpf_getsockopt(ctx, SOL_TCP, TCP_BPF_IW, &v, sizeof(v)) != -EINVAL ||
+		    bpf_getsockopt(ctx, SOL_TCP, TCP_SAVED_SYN, syn, sizeof(syn)) != -EINVAL ||
+		    bpf_setsockopt(ctx, SOL_TCP, TCP_SAVED_SYN, syn, sizeof(syn)) != -ENOPROTOOPT)
+			return -EBADFD;
+	}
+	if (v6) {
+		if (bpf_setsockopt(ctx, SOL_IPV6, IPV6_AUTOFLOWLABEL, &one, sizeof(one)) ||
+		    bpf_getsockopt(ctx, SOL_IPV6, IPV6_AUTOFLOWLABEL, &v, sizeof(v)) || v != 1 ||
+		    bpf_setsockopt(ctx, SOL_IPV6, IPV6_AUTOFLOWLABEL, &zero, sizeof(zero)) ||
+		    bpf_getsockopt(ctx, SOL_IPV6, IPV6_AUTOFLOWLABEL, &v, sizeof(v)) || v != 0)
+			return -ENOTUNIQ;
+	} else if (bpf_setsockopt(ctx, SOL_IPV6, IPV6_AUTOFLOWLABEL, &one, sizeof(one)) != -EINVAL) {
+		return -ENOTUNIQ;
+	}
+	return 0;
+}
+
 static __always_inline int nsetopt(struct bpf_sock_addr *ctx, int v6)
 {
 	int tos = v6 ? 0x20 : 0x10, mark = 42, prio = 7, syncnt = 3, v = 0, got = 0;
@@ -120,6 +167,11 @@ static __always_inline int nsetopt(struct bpf_sock_addr *ctx, int v6)
 			goto bad;
 	} else if (bpf_setsockopt(ctx, SOL_TCP, TCP_SYNCNT, &syncnt, sizeof(syncnt)) != -EINVAL) {
 		goto bad;
+	}
+	v = nsetopt_rare(ctx, v6);
+	if (v) {
+		bpf_set_retval(v);
+		return 0;
 	}
 	return 1;
 bad:
