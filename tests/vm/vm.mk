@@ -68,9 +68,13 @@ $(VMB)/seeds/.stamp: $(VMB)/cgaddr-vm-seeds $(VMB)/cgaddr-vm-adversarial $(ADV_P
 	$(VMB)/cgaddr-vm-adversarial --seeds $(VMB)/seeds $(ADV_PROGS) >/dev/null
 	@touch $@
 
-$(VMB)/cgaddr-vm-bench: tests/vm/bench.c $(VM_SRCS) $(VM_HDRS)
+# With the tool's object loader (TT_LOADER, tests/tools/tools-test.mk), to
+# take clang's objects as `cgaddr prog load` does.  No sanitizers: they
+# would be most of what callgrind counts.
+$(VMB)/cgaddr-vm-bench: tests/vm/bench.c $(VM_SRCS) $(VM_HDRS) $(TT_LOADER) $(TOOL_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g $(WARN) $(VM_CPPFLAGS) -o $@ tests/vm/bench.c $(VM_SRCS)
+	$(CC) -O2 -g $(WARN) $(TOOL_CPPFLAGS) -Itests/vm -o $@ tests/vm/bench.c $(VM_SRCS) \
+		$(TT_LOADER) $(shell pkg-config --libs libelf 2>/dev/null || echo -lelf)
 
 # The fuzzer works on a copy of tests/vm/corpus and the generated seeds
 # in $(VMB)/fuzz: the repository is never written to.
@@ -117,8 +121,15 @@ fuzz-vm: $(VMB)/cgaddr-vm-fuzz $(VMB)/seeds/.stamp
 fuzz-merge: $(VMB)/cgaddr-vm-fuzz
 	$(VMB)/cgaddr-vm-fuzz -merge=1 tests/vm/corpus $(VMB)/fuzz/corpus 2>&1 | tail -n 2
 
-bench-vm: $(VMB)/cgaddr-vm-bench $(PROGS_OBJS)
-	tests/vm/bench.sh $(VMB)/cgaddr-vm-bench $(BENCH_RUNS) $(VMB)/bench $(PROGS_OBJS)
+# The test programs (PROGS_OBJS, PROGS_MAPS_OBJS), the benchmark's clang-built
+# pin programs (tests/bench/progs/pin.c) and the kernel's selftest programs:
+# KST_OBJS, and the raw_*.o files of test_sock_addr.c that the KST_RAW stamp
+# writes, whose names are known only once it has run (the shell expands them).
+BENCH_VM_OBJS := $(PROGS_OBJS) $(PROGS_MAPS_OBJS) $(BUILD)/progs/bench_pin.o $(KST_OBJS)
+
+bench-vm: $(VMB)/cgaddr-vm-bench $(BENCH_VM_OBJS) $(KST_RAW)
+	tests/vm/bench.sh $(VMB)/cgaddr-vm-bench $(BENCH_RUNS) $(VMB)/bench $(BENCH_VM_OBJS) \
+		$(KST_OUT)/raw_*.o
 
 HOST_CHECKS += check-vm
 
