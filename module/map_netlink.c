@@ -51,28 +51,8 @@ static const void *cgaddr_map_key_attr(struct cgaddr_map *map, struct nlattr **a
 
 int cgaddr_nl_map_create(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *msg;
-	void *hdr;
-	u32 id;
-	int err;
-
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&cgaddr_mutex);
-	err = cgaddr_map_create(info->attrs, &id, info->extack);
-	mutex_unlock(&cgaddr_mutex);
-	if (err)
-		goto fail;
-	err = -EMSGSIZE;
-	hdr = cgaddr_genl_put(msg, info->snd_portid, info->snd_seq, 0, CGADDR_CMD_MAP_CREATE);
-	if (!hdr || nla_put_u32(msg, CGADDR_A_MAP_ID, id))
-		goto fail;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-fail:
-	nlmsg_free(msg);
-	return err;
+	return cgaddr_nl_reply_new_id(info, CGADDR_CMD_MAP_CREATE, CGADDR_A_MAP_ID,
+				      cgaddr_map_create);
 }
 
 int cgaddr_nl_map_del(struct sk_buff *skb, struct genl_info *info)

@@ -187,7 +187,15 @@ nospace:
 
 /* ---- programs ------------------------------------------------------------ */
 
-static int cgaddr_nl_prog_load(struct sk_buff *skb, struct genl_info *info)
+/*
+ * A request that makes an object: @make runs under cgaddr_mutex and gives
+ * the new id, answered in attribute @attr of a reply of command @cmd.  The
+ * reply is allocated before the object is made, so that running out of
+ * memory for it leaves nothing behind.
+ */
+int cgaddr_nl_reply_new_id(struct genl_info *info, u8 cmd, int attr,
+			   int (*make)(struct nlattr **attrs, u32 *id,
+				       struct netlink_ext_ack *extack))
 {
 	struct sk_buff *msg;
 	u32 id;
@@ -198,19 +206,25 @@ static int cgaddr_nl_prog_load(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&cgaddr_mutex);
-	err = cgaddr_prog_load(info->attrs, &id, info->extack);
+	err = make(info->attrs, &id, info->extack);
 	mutex_unlock(&cgaddr_mutex);
 	if (err)
 		goto fail;
 	err = -EMSGSIZE;
-	hdr = cgaddr_reply_put(msg, info, CGADDR_CMD_PROG_LOAD);
-	if (!hdr || nla_put_u32(msg, CGADDR_A_PROG_ID, id))
+	hdr = cgaddr_reply_put(msg, info, cmd);
+	if (!hdr || nla_put_u32(msg, attr, id))
 		goto fail;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 fail:
 	nlmsg_free(msg);
 	return err;
+}
+
+static int cgaddr_nl_prog_load(struct sk_buff *skb, struct genl_info *info)
+{
+	return cgaddr_nl_reply_new_id(info, CGADDR_CMD_PROG_LOAD, CGADDR_A_PROG_ID,
+				      cgaddr_prog_load);
 }
 
 static int cgaddr_nl_prog_del(struct sk_buff *skb, struct genl_info *info)

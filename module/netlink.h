@@ -4,6 +4,7 @@
 
 #include <linux/netlink.h>
 
+#include <net/genetlink.h>
 #include <net/netlink.h>
 
 /* The policy of each entry of CGADDR_A_PROG_DATA. */
@@ -16,6 +17,13 @@ void cgaddr_netlink_trace(u32 prog_id, const char *text);
 /* genlmsg_put() for the family. */
 void *cgaddr_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd);
 void cgaddr_netlink_exit(void);
+/*
+ * Make an object under cgaddr_mutex with @make and reply with its id in
+ * attribute @attr of command @cmd.
+ */
+int cgaddr_nl_reply_new_id(struct genl_info *info, u8 cmd, int attr,
+			   int (*make)(struct nlattr **attrs, u32 *id,
+				       struct netlink_ext_ack *extack));
 
 /* Set a formatted extended-ACK message (kept until the reply is sent). */
 __printf(2, 3) void cgaddr_set_err(struct netlink_ext_ack *extack, const char *fmt, ...);
