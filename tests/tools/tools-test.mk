@@ -32,7 +32,7 @@ $(TT)/fakenl.so: tests/tools/fakenl.c include/uapi/cgaddr.h
 
 # The programs of `cgaddr pin`, run in the module's VM (module/vm_*.c).
 TT_VM_SRCS := $(wildcard module/vm_*.c)
-$(TT)/pin_test: tests/tools/pin_test.c tools/pin_progs.c tools/pin_progs.h tools/bpf_insn.h \
+$(TT)/pin_test: tests/tools/pin_test.c tests/check.h tools/pin_progs.c tools/pin_progs.h tools/bpf_insn.h \
 		$(TT_VM_SRCS) $(wildcard module/vm*.h)
 	@mkdir -p $(TT)
 	$(CC) $(TT_SAN) $(WARN) $(HOST_CPPFLAGS) -Itools -o $@ tests/tools/pin_test.c \

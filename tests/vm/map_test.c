@@ -15,18 +15,7 @@
 #include "vm_asm.h"
 #include "vm_map.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __func__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
+#include "../check.h"
 
 /*
  * The environment: a mutex for writers, and a "grace period" that ends

@@ -36,7 +36,7 @@ $(VMB)/san/%.o: module/%.c $(VM_HDRS)
 
 # The tests themselves at -O0: the file is large, and -O1 with the
 # sanitizers takes a minute to compile it.
-$(VMB)/vm_test.o: tests/vm/vm_test.c $(VM_HDRS)
+$(VMB)/vm_test.o: tests/vm/vm_test.c tests/check.h $(VM_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -O0 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -c -o $@ $<
 
@@ -146,6 +146,6 @@ HOST_CHECKS += vm-adversarial
 
 # The map storage (module/vm_map.c) and programs using real maps, with
 # threads: readers while a writer replaces and deletes.
-$(VMB)/map_test: tests/vm/map_test.c $(VM_SAN_OBJS) $(VM_HDRS)
+$(VMB)/map_test: tests/vm/map_test.c tests/check.h $(VM_SAN_OBJS) $(VM_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 $(VM_SAN) $(WARN) $(VM_CPPFLAGS) -o $@ $< $(VM_SAN_OBJS) -lpthread
