@@ -5,6 +5,7 @@
  * entry dump holds a reference between its rounds instead.
  */
 #include <linux/bpf.h>
+#include <linux/err.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/cgaddr.h>
@@ -14,6 +15,7 @@
 #include "map_netlink.h"
 #include "netlink.h"
 
+/* The map the request names, or ERR_PTR(-EINVAL) (no id) or ERR_PTR(-ENOENT). */
 static struct cgaddr_map *cgaddr_map_from_attrs(struct nlattr **attrs,
 						struct netlink_ext_ack *extack)
 {
@@ -21,11 +23,13 @@ static struct cgaddr_map *cgaddr_map_from_attrs(struct nlattr **attrs,
 
 	if (!attrs[CGADDR_A_MAP_ID]) {
 		NL_SET_ERR_MSG(extack, "no map id given");
-		return NULL;
+		return ERR_PTR(-EINVAL);
 	}
 	map = cgaddr_map_find(nla_get_u32(attrs[CGADDR_A_MAP_ID]));
-	if (!map)
+	if (!map) {
 		cgaddr_set_err(extack, "no map with id %u", nla_get_u32(attrs[CGADDR_A_MAP_ID]));
+		return ERR_PTR(-ENOENT);
+	}
 	return map;
 }
 
@@ -107,11 +111,12 @@ int cgaddr_nl_map_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	mutex_lock(&cgaddr_mutex);
 	map = cgaddr_map_from_attrs(info->attrs, info->extack);
-	err = map ? cgaddr_put_map(msg, info->snd_portid, info->snd_seq, 0, map) : -ENOENT;
+	err = IS_ERR(map) ? PTR_ERR(map) :
+	      cgaddr_put_map(msg, info->snd_portid, info->snd_seq, 0, map);
 	mutex_unlock(&cgaddr_mutex);
 	if (err) {
 		nlmsg_free(msg);
-		return err == -ENOENT && !info->attrs[CGADDR_A_MAP_ID] ? -EINVAL : err;
+		return err;
 	}
 	return genlmsg_reply(msg, info);
 }
@@ -176,8 +181,8 @@ int cgaddr_nl_map_lookup(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&cgaddr_mutex);
 	map = cgaddr_map_from_attrs(info->attrs, info->extack);
-	if (!map) {
-		err = info->attrs[CGADDR_A_MAP_ID] ? -ENOENT : -EINVAL;
+	if (IS_ERR(map)) {
+		err = PTR_ERR(map);
 		goto out;
 	}
 	key = cgaddr_map_key_attr(map, info->attrs, info->extack);
@@ -283,8 +288,8 @@ int cgaddr_nl_map_update(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&cgaddr_mutex);
 	map = cgaddr_map_from_attrs(attrs, info->extack);
-	if (!map) {
-		err = attrs[CGADDR_A_MAP_ID] ? -ENOENT : -EINVAL;
+	if (IS_ERR(map)) {
+		err = PTR_ERR(map);
 		goto out;
 	}
 	if (map->type == BPF_MAP_TYPE_SK_STORAGE) {
@@ -326,8 +331,8 @@ int cgaddr_nl_map_delete(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&cgaddr_mutex);
 	map = cgaddr_map_from_attrs(info->attrs, info->extack);
-	if (!map) {
-		err = info->attrs[CGADDR_A_MAP_ID] ? -ENOENT : -EINVAL;
+	if (IS_ERR(map)) {
+		err = PTR_ERR(map);
 		goto out;
 	}
 	key = cgaddr_map_key_attr(map, info->attrs, info->extack);
@@ -367,8 +372,8 @@ int cgaddr_nl_map_dump_start(struct netlink_callback *cb)
 
 	mutex_lock(&cgaddr_mutex);
 	map = cgaddr_map_from_attrs(attrs, cb->extack);
-	if (!map) {
-		err = attrs[CGADDR_A_MAP_ID] ? -ENOENT : -EINVAL;
+	if (IS_ERR(map)) {
+		err = PTR_ERR(map);
 		goto out;
 	}
 	d = kzalloc(sizeof(*d) + cgaddr_map_user_key_size(map), GFP_KERNEL);
