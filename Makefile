@@ -77,6 +77,7 @@ module:
 -include tests/bench/bench.mk
 -include tests/stress/stress.mk
 -include tests/long.mk
+-include tests/qemu/qemu.mk
 
 # ---- tests ---------------------------------------------------------------
 
