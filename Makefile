@@ -78,6 +78,7 @@ module:
 -include tests/stress/stress.mk
 -include tests/long.mk
 -include tests/qemu/qemu.mk
+-include tests/rules/rules.mk
 
 # ---- tests ---------------------------------------------------------------
 

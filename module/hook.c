@@ -15,6 +15,7 @@
 #include <linux/string.h>
 
 #include "hook.h"
+#include "rule.h"
 
 struct srcu_struct cgaddr_hook_srcu;
 
@@ -65,6 +66,16 @@ struct cgaddr_hook cgaddr_hooks[CGADDR_HOOK_COUNT] = {
 	[CGADDR_HOOK_INET6_GETNAME] = {
 		.symbol = "inet6_getname",
 		.wrapper = cgaddr_wrap_inet6_getname,
+		.optional = true,
+	},
+	/*
+	 * Called by cgroup_mkdir() for the new cgroup, with cgroup_mutex
+	 * held and the directory not yet visible (rule.c).  Unexported and
+	 * static: found through kprobes, called through its address.
+	 */
+	[CGADDR_HOOK_CGROUP_MADE] = {
+		.symbol = "cgroup_apply_control_enable",
+		.wrapper = cgaddr_wrap_cgroup_control_enable,
 		.optional = true,
 	},
 };

@@ -23,6 +23,7 @@ enum cgaddr_hook_id {
 	CGADDR_HOOK_UDPV6_RECVMSG,
 	CGADDR_HOOK_INET_GETNAME,
 	CGADDR_HOOK_INET6_GETNAME,
+	CGADDR_HOOK_CGROUP_MADE,	/* cgroup_apply_control_enable: rules */
 	CGADDR_HOOK_COUNT,
 };
 

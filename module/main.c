@@ -17,6 +17,7 @@
 #include "map.h"
 #include "netlink.h"
 #include "prog.h"
+#include "rule.h"
 #include "run.h"
 
 DEFINE_MUTEX(cgaddr_mutex);
@@ -110,6 +111,7 @@ out_helpers:
 static void __exit cgaddr_exit(void)
 {
 	cgaddr_netlink_exit();
+	cgaddr_rules_release_all();
 	cgaddr_attach_release_all();
 	cgaddr_hooks_remove();
 	cgaddr_attach_exit();

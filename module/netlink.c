@@ -7,6 +7,8 @@
  */
 #include <linux/cgroup.h>
 #include <linux/file.h>
+#include <linux/kernfs.h>
+#include <linux/nsproxy.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/cgaddr.h>
@@ -17,6 +19,8 @@
 #include "map_netlink.h"
 #include "netlink.h"
 #include "prog.h"
+#include "rule.h"
+#include "rule_netlink.h"
 #include "run.h"
 
 const struct nla_policy cgaddr_data_policy[CGADDR_A_MAX + 1] = {
@@ -53,6 +57,11 @@ static const struct nla_policy cgaddr_policy[CGADDR_A_MAX + 1] = {
 	[CGADDR_A_MAP_VALUES] = { .type = NLA_NESTED },
 	[CGADDR_A_MAP_UPDATE_FLAGS] = { .type = NLA_U32 },
 	[CGADDR_A_PROG_MAPS] = { .type = NLA_NESTED },
+	/* rules */
+	[CGADDR_A_RULE_ID] = { .type = NLA_U32 },
+	[CGADDR_A_RULE_NAME] = { .type = NLA_NUL_STRING, .len = CGADDR_NAME_LEN - 1 },
+	[CGADDR_A_RULE_PATTERN] = { .type = NLA_NUL_STRING, .len = CGADDR_RULE_PATTERN_LEN - 1 },
+	[CGADDR_A_RULE_PROGS] = { .type = NLA_NESTED },
 };
 
 /*
@@ -86,6 +95,20 @@ static void *cgaddr_reply_put(struct sk_buff *skb, struct genl_info *info, u8 cm
 }
 
 /* ---- cgroups ----------------------------------------------------------- */
+
+/*
+ * cgroup_path_ns() for the reader's cgroup namespace, without taking
+ * cgroup_mutex: cgaddr_mutex is taken with cgroup_mutex held when a new
+ * cgroup gets its rules (rule.c), so nothing under cgaddr_mutex may wait
+ * for cgroup_mutex.  A namespace's root on the default hierarchy is fixed
+ * for the namespace's life, and kernfs keeps its own lock for paths.
+ */
+int cgaddr_cgroup_path_ns(struct cgroup *cgrp, char *buf, size_t len)
+{
+	struct cgroup *root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+
+	return kernfs_path_from_node(cgrp->kn, root->kn, buf, len);
+}
 
 /*
  * The cgroup the request names (a reference is taken), or an ERR_PTR.
@@ -229,6 +252,7 @@ static int cgaddr_nl_prog_load(struct sk_buff *skb, struct genl_info *info)
 
 static int cgaddr_nl_prog_del(struct sk_buff *skb, struct genl_info *info)
 {
+	struct cgaddr_prog *prog;
 	int err;
 
 	if (!info->attrs[CGADDR_A_PROG_ID]) {
@@ -236,6 +260,12 @@ static int cgaddr_nl_prog_del(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	mutex_lock(&cgaddr_mutex);
+	prog = cgaddr_prog_find(nla_get_u32(info->attrs[CGADDR_A_PROG_ID]));
+	if (prog && cgaddr_rules_hold(prog)) {
+		mutex_unlock(&cgaddr_mutex);
+		GENL_SET_ERR_MSG(info, "a rule holds the program; delete the rule first");
+		return -EBUSY;
+	}
 	err = cgaddr_prog_unregister(nla_get_u32(info->attrs[CGADDR_A_PROG_ID]));
 	mutex_unlock(&cgaddr_mutex);
 	if (err == -ENOENT)
@@ -434,7 +464,7 @@ static int cgaddr_query_put(const struct cgaddr_query_item *item, void *arg)
 			  &cgaddr_family, NLM_F_MULTI, CGADDR_CMD_QUERY);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (cgroup_path_ns(item->cgrp, qd->path, PATH_MAX, current->nsproxy->cgroup_ns) < 0)
+	if (cgaddr_cgroup_path_ns(item->cgrp, qd->path, PATH_MAX) < 0)
 		strscpy(qd->path, "?", PATH_MAX);
 	if (nla_put_u64_64bit(skb, CGADDR_A_CGROUP_ID, cgroup_id(item->cgrp), CGADDR_A_PAD) ||
 	    nla_put_string(skb, CGADDR_A_CGROUP_PATH, qd->path) ||
@@ -640,6 +670,22 @@ static const struct genl_ops cgaddr_ops[] = {
 		.dumpit = cgaddr_nl_map_dump,
 		.done = cgaddr_nl_map_dump_done,
 		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_RULE_ADD,
+		.doit = cgaddr_nl_rule_add,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_RULE_DEL,
+		.doit = cgaddr_nl_rule_del,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_RULE_REPLACE,
+		.doit = cgaddr_nl_rule_replace,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = CGADDR_CMD_RULE_GET,
+		.doit = cgaddr_nl_rule_get,
+		.dumpit = cgaddr_nl_rule_dump,
 	},
 };
 

@@ -25,6 +25,10 @@ int cgaddr_nl_reply_new_id(struct genl_info *info, u8 cmd, int attr,
 			   int (*make)(struct nlattr **attrs, u32 *id,
 				       struct netlink_ext_ack *extack));
 
+struct cgroup;
+/* The path of @cgrp in the reader's cgroup namespace; never takes cgroup_mutex. */
+int cgaddr_cgroup_path_ns(struct cgroup *cgrp, char *buf, size_t len);
+
 /* Set a formatted extended-ACK message (kept until the reply is sent). */
 __printf(2, 3) void cgaddr_set_err(struct netlink_ext_ack *extack, const char *fmt, ...);
 

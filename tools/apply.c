@@ -51,6 +51,7 @@
 #include "pin.h"
 #include "prog.h"
 #include "reloc.h"
+#include "rule.h"
 #include "types.h"
 #include "util.h"
 
@@ -999,6 +1000,41 @@ static int apply_load_one(struct nl *nl, struct prog_spec *spec, const char *wha
 	return ret;
 }
 
+/* Whether program @id goes: replaced or detached by this run. */
+static bool goes(const struct apply *A, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < A->nhaves; i++)
+		if (A->haves[i]->id == id &&
+		    (A->haves[i]->fate == H_REPLACED || A->haves[i]->fate == H_STALE))
+			return true;
+	return false;
+}
+
+/*
+ * A pin rule (cgaddr pin) whose programs this run replaced or detached,
+ * every one of them, was taken over by the files: it goes, so that its
+ * programs can be deleted.
+ */
+static void drop_taken_rules(struct apply *A)
+{
+	struct rule_info *rules;
+	uint32_t n, i, k;
+
+	if (rule_get_all(A->nl, &rules, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		if (strcmp(rules[i].name, "pin"))
+			continue;
+		for (k = 0; k < rules[i].nprogs && goes(A, rules[i].progs[k].id); k++)
+			;
+		if (k == rules[i].nprogs)
+			rule_del(A->nl, rules[i].id, "apply: removing a pin rule it took over");
+	}
+	rule_free_all(rules, n);
+}
+
 static int execute(struct apply *A)
 {
 	char what[200];
@@ -1029,6 +1065,7 @@ static int execute(struct apply *A)
 		return ret;
 	}
 	/* In force: delete what was replaced or detached, unless attached elsewhere too. */
+	drop_taken_rules(A);
 	for (i = 0; i < A->nhaves; i++) {
 		struct have *h = A->haves[i];
 

@@ -21,6 +21,8 @@
 #include "pin.h"
 #include "map.h"
 #include "prog.h"
+#include "rule.h"
+#include "run_cmd.h"
 #include "util.h"
 
 static const char main_usage[] =
@@ -33,7 +35,9 @@ static const char main_usage[] =
 "  cgaddr prog help       programs: load, dump, list, show, del, run\n"
 "  cgaddr cgroup help     attachments: attach, detach, show, tree\n"
 "  cgaddr map help        maps: list, show, create, del, lookup, update, delete, dump\n"
-"  cgaddr pin --help      pin a cgroup to addresses: pin, pin --show, unpin\n"
+"  cgaddr rule help       rules: programs for cgroups by path, made now or later\n"
+"  cgaddr pin --help      pin cgroups to addresses: pin, pin --show, unpin\n"
+"  cgaddr run --help      run a command in a new cgroup pinned to addresses\n"
 "  cgaddr apply --help    make the policy match /etc/cgaddr.d/*.conf\n"
 "  cgaddr monitor         programs' bpf_trace_printk() messages, live\n"
 "  cgaddr info            what the loaded module supports\n"
@@ -46,7 +50,7 @@ static const char main_usage[] =
 "  -V, --version          the tool's version\n"
 "\n"
 "Objects and commands may be abbreviated (cgaddr c t = cgaddr cgroup tree),\n"
-"except pin, unpin and apply.\n"
+"except pin, unpin, apply and run.\n"
 "Changing policy (load, del, attach, detach, run) needs CAP_NET_ADMIN.\n"
 "CGADDR_DEBUG=1 in the environment prints the netlink messages.\n";
 
@@ -64,6 +68,7 @@ static const struct {
 	{ "prog", do_prog, false },
 	{ "cgroup", do_cgroup, false },
 	{ "map", do_map, false },
+	{ "rule", do_rule, false },
 	{ "info", do_info, false },
 	{ "monitor", do_monitor, false },
 	{ "version", do_version, false },
@@ -71,6 +76,7 @@ static const struct {
 	{ "pin", do_pin, true },
 	{ "unpin", do_unpin, true },
 	{ "apply", do_apply, true },
+	{ "run", do_run, true },
 };
 
 static int run_object(int argc, char **argv)
@@ -147,6 +153,7 @@ int main(int argc, char **argv)
 		if (dashdash || !global_option(argv[i], &version))
 			argv[n++] = argv[i];
 	}
+	argv[n] = NULL;		/* cgaddr run executes the rest */
 	if (version) {
 		printf("cgaddr %s\n", CGADDR_TOOL_VERSION);
 		return 0;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 
 #include "cgroup.h"
@@ -22,6 +23,7 @@
 #include "pin.h"
 #include "pin_progs.h"
 #include "prog.h"
+#include "rule.h"
 #include "run.h"
 #include "spec.h"
 #include "types.h"
@@ -411,15 +413,23 @@ static void undo(struct nl *nl, const struct cgroup_ref *ref, struct slot *slots
 	}
 }
 
-static void print_pinned(const struct cgroup_ref *ref, const struct slot *slots,
-			 const struct stale *stale, uint32_t nstale)
+/* cgaddr run pins quietly: the command's output is the command's. */
+static bool pin_quiet;
+
+static void print_pinned(const char *where, const struct slot *slots,
+			 const struct stale *stale, uint32_t nstale, uint32_t rule_id,
+			 const char *pattern)
 {
 	uint32_t i;
 	int k;
 
+	if (pin_quiet)
+		return;
 	if (opt_json) {
 		json_begin_object();
-		json_kv_string("cgroup", ref->path);
+		json_kv_string("cgroup", where);
+		json_kv_uint("rule", rule_id);
+		json_kv_string("pattern", pattern);
 		json_key("programs");
 		json_begin_array();
 		for (k = 0; k < PIN_NKINDS; k++) {
@@ -456,78 +466,203 @@ static void print_pinned(const struct cgroup_ref *ref, const struct slot *slots,
 	}
 	for (i = 0; i < nstale; i++)
 		printf("removed       id %u (%s)\n", stale[i].id, type_str(stale[i].type));
+	printf("rule          id %u for %s (in force now and in cgroups made later)\n", rule_id,
+	       pattern);
 }
 
+/* Whether cgroup @pattern (no glob) exists now, without a message if not. */
+static bool cgroup_exists(const char *pattern)
+{
+	const char *mnt = cgroup2_mount();
+	struct stat st;
+	char *path;
+	bool ok;
+
+	if (!mnt || rule_is_glob(pattern) || asprintf(&path, "%s/%s", mnt, pattern) < 0)
+		return false;
+	ok = !stat(path, &st) && S_ISDIR(st.st_mode);
+	free(path);
+	return ok;
+}
+
+/* Whether program @id is one of @r's (NULL: none). */
+static bool rule_has_prog(const struct rule_info *r, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; r && i < r->nprogs; i++)
+		if (r->progs[i].id == id)
+			return true;
+	return false;
+}
+
+/* The rule's entries for the wanted kinds, in the kinds' order. */
+static uint32_t pin_entries(const struct slot *slots, struct rule_prog *e)
+{
+	uint32_t n = 0;
+	int k;
+
+	for (k = 0; k < PIN_NKINDS; k++) {
+		if (!slots[k].want)
+			continue;
+		e[n].attach_type = pin_kind_attach(k);
+		e[n].id = slots[k].new_id;
+		e[n].flags = BPF_F_ALLOW_MULTI;
+		n++;
+	}
+	return n;
+}
+
+/* Whether rule @r has entries of the same types and flags as @e. */
+static bool same_shape(const struct rule_info *r, const struct rule_prog *e, uint32_t n)
+{
+	uint32_t i;
+
+	if (r->nprogs != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (r->progs[i].attach_type != e[i].attach_type || r->progs[i].flags != e[i].flags)
+			return false;
+	return true;
+}
+
+/*
+ * A pin is a rule named "pin" for the cgroup's path (or a pattern), so it
+ * holds for a cgroup that does not exist yet, and again each time the
+ * cgroup is made anew (a systemd unit's at every start).  A pin of the
+ * same kinds replaces the rule's programs in place everywhere; otherwise
+ * the new rule is made (taking over the programs attached in place here)
+ * before the old one goes, so there is never a moment without policy.
+ */
 static int pin_apply(const struct pin_args *a, struct slot *slots)
 {
+	struct rule_prog entries[PIN_NKINDS];
 	struct query_item *items = NULL;
 	struct prog_info *progs = NULL;
-	uint32_t cnt = 0, nprogs = 0, nstale = 0, i;
+	struct rule_info *rules = NULL;
+	const struct rule_info *old;
+	uint32_t cnt = 0, nprogs = 0, nstale = 0, nrules = 0, n, i, rule_id = 0;
 	struct stale *stale = NULL;
-	struct cgroup_ref ref;
+	struct cgroup_ref ref = { .fd = -1 };
 	struct nl *nl = NULL;
-	char what[64];
+	bool exists, replaced = false;
+	char what[64], *pattern;
 	int k, ret;
 
-	ret = cgroup_open(a->cgroup, &ref);
-	if (ret)
-		return ret;
+	pattern = rule_pattern_of(a->cgroup);
+	if (!pattern)
+		return -EINVAL;
+	exists = cgroup_exists(pattern);
+	if (exists) {
+		ret = cgroup_open(a->cgroup, &ref);
+		if (ret)
+			goto out;
+	}
 	ret = nl_open(&nl);
 	if (ret)
 		goto out;
 	ret = check_types(nl, a, slots);
-	if (ret)
-		goto out;
-	ret = cgroup_query(nl, &ref, NULL, false, &items, &cnt);
+	if (!ret)
+		ret = rule_get_all(nl, &rules, &nrules);
 	if (!ret)
 		ret = prog_get_all(nl, &progs, &nprogs);
 	if (ret)
 		goto out;
+	old = rule_find(rules, nrules, "pin", pattern);
 	stale = calloc(CGADDR_MAX_PROGS * 12, sizeof(*stale));
 	if (!stale) {
 		err("out of memory");
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = plan(&ref, items, cnt, progs, nprogs, slots, stale, &nstale);
-	if (ret)
-		goto out;
+	if (exists) {
+		ret = cgroup_query(nl, &ref, NULL, false, &items, &cnt);
+		if (!ret)
+			ret = plan(&ref, items, cnt, progs, nprogs, slots, stale, &nstale);
+		if (ret)
+			goto out;
+	}
 	for (k = 0; k < PIN_NKINDS && !ret; k++) {
 		if (!slots[k].want)
 			continue;
 		snprintf(what, sizeof(what), "pin: loading %s", pin_kind_name(k));
 		ret = prog_load_spec(nl, &slots[k].spec, what, &slots[k].new_id);
 	}
-	for (k = 0; k < PIN_NKINDS && !ret; k++) {
-		struct slot *s = &slots[k];
-
-		if (!s->want)
-			continue;
-		snprintf(what, sizeof(what), "pin: attaching %s", pin_kind_name(k));
-		ret = cgroup_attach_prog(nl, &ref, pin_kind_attach(k), s->new_id,
-					 BPF_F_ALLOW_MULTI | (s->old_id ? BPF_F_REPLACE : 0),
-					 s->old_id, what);
-		s->attached = !ret;
-	}
 	if (ret) {
 		undo(nl, &ref, slots);
 		goto out;
 	}
+	n = pin_entries(slots, entries);
+	if (old && same_shape(old, entries, n)) {
+		/* The module replaces them in place wherever the rule is in force. */
+		ret = rule_replace(nl, old->id, entries, n, "pin: replacing the programs");
+		if (ret) {
+			undo(nl, &ref, slots);
+			goto out;
+		}
+		for (i = 0, k = 0; k < PIN_NKINDS; k++)
+			if (slots[k].want)
+				slots[k].old_id = old->progs[i++].id;
+		rule_id = old->id;
+		replaced = true;
+	} else {
+		/* In place here first, then the rule takes these attachments over. */
+		for (k = 0; exists && k < PIN_NKINDS && !ret; k++) {
+			struct slot *s = &slots[k];
+
+			if (!s->want)
+				continue;
+			snprintf(what, sizeof(what), "pin: attaching %s", pin_kind_name(k));
+			ret = cgroup_attach_prog(nl, &ref, pin_kind_attach(k), s->new_id,
+						 BPF_F_ALLOW_MULTI | (s->old_id ? BPF_F_REPLACE : 0),
+						 s->old_id, what);
+			s->attached = !ret;
+		}
+		if (!ret)
+			ret = rule_add(nl, pattern, "pin", entries, n, &rule_id, "pin: making the rule");
+		if (ret) {
+			undo(nl, &ref, slots);
+			goto out;
+		}
+		if (old && rule_del(nl, old->id, "pin: removing the old rule"))
+			ret = -EIO;
+	}
 	/* The new policy is in force: remove the old programs. */
 	for (i = 0; i < nstale; i++) {
-		if (cgroup_detach_prog(nl, &ref, stale[i].type, stale[i].id,
+		if (!rule_has_prog(old, stale[i].id) &&
+		    cgroup_detach_prog(nl, &ref, stale[i].type, stale[i].id,
 				       "pin: detaching an old pin program"))
 			ret = -EIO;
+		else if (rule_has_prog(old, stale[i].id))
+			prog_delete(nl, stale[i].id, "pin: deleting an old program");
 		else
 			delete_old(nl, stale[i].id, progs, nprogs);
 	}
-	for (k = 0; k < PIN_NKINDS; k++)
-		if (slots[k].want && slots[k].old_id)
+	for (k = 0; k < PIN_NKINDS; k++) {
+		if (!slots[k].want || !slots[k].old_id || (!replaced && !exists))
+			continue;
+		if (rule_has_prog(old, slots[k].old_id))
+			prog_delete(nl, slots[k].old_id, "pin: deleting an old program");
+		else
 			delete_old(nl, slots[k].old_id, progs, nprogs);
-	print_pinned(&ref, slots, stale, nstale);
+	}
+	/* Old rule programs of kinds not pinned any more (not attached here). */
+	for (i = 0; old && !replaced && i < old->nprogs; i++) {
+		bool done = false;
+
+		for (k = 0; k < PIN_NKINDS; k++)
+			done |= slots[k].want && exists && slots[k].old_id == old->progs[i].id;
+		for (n = 0; n < nstale; n++)
+			done |= stale[n].id == old->progs[i].id;
+		if (!done)
+			prog_delete(nl, old->progs[i].id, "pin: deleting an old program");
+	}
+	print_pinned(exists ? ref.path : pattern, slots, stale, nstale, rule_id, pattern);
 out:
+	free(pattern);
 	free(stale);
 	free(progs);
+	rule_free_all(rules, nrules);
 	query_free(items, cnt);
 	nl_close(nl);
 	cgroup_close(&ref);
@@ -984,6 +1119,37 @@ static int effective_here_or_above(struct nl *nl, const struct cgroup_ref *ref,
 	return ret;
 }
 
+/* pin --show for a pattern, or a cgroup that does not exist now: its rule. */
+static int pin_show_rule(const char *pattern)
+{
+	struct rule_info *rules;
+	const struct rule_info *r;
+	struct nl *nl;
+	uint32_t n;
+	int ret;
+
+	ret = nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = rule_get_all(nl, &rules, &n);
+	nl_close(nl);
+	if (ret)
+		return ret;
+	r = rule_find(rules, n, "pin", pattern);
+	if (r) {
+		rule_print(r);
+		if (opt_json)
+			json_finish();
+	} else if (opt_json) {
+		json_null();
+		json_finish();
+	} else {
+		printf("%s: no pin in force (and no cgroup of that name now)\n", pattern);
+	}
+	rule_free_all(rules, n);
+	return 0;
+}
+
 static int pin_show(const struct pin_args *a)
 {
 	struct query_item *items = NULL, *all = NULL, *own = NULL;
@@ -992,16 +1158,30 @@ static int pin_show(const struct pin_args *a)
 	struct shown sh[PIN_NKINDS * 4];
 	char a4[ADDR_LEN], a6[ADDR_LEN];
 	bool has4 = false;
-	struct cgroup_ref ref;
+	struct cgroup_ref ref = { .fd = -1 };
+	struct rule_info *rules = NULL;
+	const struct rule_info *r;
+	uint32_t nrules = 0;
 	struct nl *nl = NULL;
+	char *pattern;
 	int ret;
 
+	pattern = rule_pattern_of(a->cgroup);
+	if (!pattern)
+		return -EINVAL;
+	if (!cgroup_exists(pattern)) {
+		ret = pin_show_rule(pattern);
+		free(pattern);
+		return ret;
+	}
 	ret = cgroup_open(a->cgroup, &ref);
 	if (ret)
-		return ret;
+		goto out;
 	ret = nl_open(&nl);
 	if (!ret)
 		ret = effective_here_or_above(nl, &ref, &items, &cnt);
+	if (!ret)
+		ret = rule_get_all(nl, &rules, &nrules);
 	if (!ret)
 		ret = cgroup_query(nl, &ref, NULL, false, &own, &nown);
 	if (!ret)
@@ -1049,7 +1229,12 @@ static int pin_show(const struct pin_args *a)
 		printf("%s: no pin in force\n", ref.path);
 	else
 		show_text(&ref, sh, n, a4, a6, has4);
+	r = rule_find(rules, nrules, "pin", pattern);
+	if (r && !opt_json)
+		printf("rule %u for %s: in force now and in cgroups made later\n", r->id, r->pattern);
 out:
+	free(pattern);
+	rule_free_all(rules, nrules);
 	free(progs);
 	query_free(items, cnt);
 	query_free(all, nall);
@@ -1088,14 +1273,34 @@ int do_pin(int argc, char **argv)
 	return ret;
 }
 
+/* Prints one removed program of unpin. */
+static void print_removed(uint32_t id, const char *name, uint32_t type)
+{
+	if (pin_quiet)
+		return;
+	if (opt_json) {
+		json_begin_object();
+		json_kv_uint("id", id);
+		json_kv_string("name", name);
+		json_kv_string("type", type_str(type));
+		json_end_object();
+	} else {
+		printf("removed %-13s id %u\n", name, id);
+	}
+}
+
 int do_unpin(int argc, char **argv)
 {
 	struct query_item *items = NULL;
 	struct prog_info *progs = NULL;
-	uint32_t cnt = 0, nprogs = 0, i, j, n = 0;
+	struct rule_info *rules = NULL;
+	const struct rule_info *r = NULL;
+	uint32_t cnt = 0, nprogs = 0, nrules = 0, i, j, n = 0;
 	struct stale *found = NULL;
-	struct cgroup_ref ref;
+	struct cgroup_ref ref = { .fd = -1 };
 	struct nl *nl = NULL;
+	char *pattern = NULL;
+	bool exists;
 	int k, ret;
 
 	if (opt_help || (argc == 1 && is_help_arg(argv[0]))) {
@@ -1110,66 +1315,118 @@ int do_unpin(int argc, char **argv)
 		return usage_err("unpin: unknown option '%s'.  Usage: " UNPIN_USAGE, argv[0]);
 	if (argc > 1)
 		return usage_err("unpin: unexpected '%s'.  Usage: " UNPIN_USAGE, argv[1]);
-	ret = cgroup_open(argv[0], &ref);
-	if (ret)
-		return ret;
+	pattern = rule_pattern_of(argv[0]);
+	if (!pattern)
+		return -EINVAL;
+	exists = cgroup_exists(pattern);
+	if (exists) {
+		ret = cgroup_open(argv[0], &ref);
+		if (ret)
+			goto out;
+	}
 	ret = nl_open(&nl);
 	if (!ret)
-		ret = cgroup_query(nl, &ref, NULL, false, &items, &cnt);
+		ret = rule_get_all(nl, &rules, &nrules);
 	if (!ret)
 		ret = prog_get_all(nl, &progs, &nprogs);
 	if (ret)
 		goto out;
+	r = rule_find(rules, nrules, "pin", pattern);
 	found = calloc(CGADDR_MAX_PROGS * 12, sizeof(*found));
 	if (!found) {
 		err("out of memory");
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* Pin programs attached here by other means (an older pin, apply). */
+	if (exists) {
+		ret = cgroup_query(nl, &ref, NULL, false, &items, &cnt);
+		if (ret)
+			goto out;
+	}
 	for (i = 0; i < cnt; i++) {
 		for (j = 0; j < items[i].cnt && n < CGADDR_MAX_PROGS * 12; j++) {
 			k = pin_kind_by_name(prog_name_in(progs, nprogs, items[i].ids[j]));
-			if (k < 0 || pin_kind_attach(k) != items[i].attach_type)
+			if (k < 0 || pin_kind_attach(k) != items[i].attach_type ||
+			    rule_has_prog(r, items[i].ids[j]))
 				continue;
 			found[n].id = items[i].ids[j];
 			found[n].type = items[i].attach_type;
 			n++;
 		}
 	}
-	if (!n) {
-		err("unpin: %s has no pin programs attached (see: cgaddr pin --show %s)",
-		    ref.path, argv[0]);
+	if (!n && !r) {
+		if (exists)
+			err("unpin: %s has no pin programs attached (see: cgaddr pin --show %s)",
+			    ref.path, argv[0]);
+		else
+			err("unpin: no pin for %s (see: cgaddr rule list)", pattern);
 		ret = -ENOENT;
 		goto out;
 	}
-	if (opt_json)
+	if (opt_json && !pin_quiet)
 		json_begin_array();
-	for (i = 0; i < n; i++) {
-		const char *name = prog_name_in(progs, nprogs, found[i].id);
-
+	if (r) {
+		ret = rule_del(nl, r->id, "unpin: removing the rule");
+		for (i = 0; !ret && i < r->nprogs; i++) {
+			print_removed(r->progs[i].id, prog_name_in(progs, nprogs, r->progs[i].id),
+				      r->progs[i].attach_type);
+			prog_delete(nl, r->progs[i].id, "unpin: deleting");
+		}
+	}
+	for (i = 0; !ret && i < n; i++) {
 		ret = cgroup_detach_prog(nl, &ref, found[i].type, found[i].id, "unpin");
 		if (ret)
 			break;
 		delete_old(nl, found[i].id, progs, nprogs);
-		if (opt_json) {
-			json_begin_object();
-			json_kv_uint("id", found[i].id);
-			json_kv_string("name", name);
-			json_kv_string("type", type_str(found[i].type));
-			json_end_object();
-		} else {
-			printf("removed %-13s id %u\n", name, found[i].id);
-		}
+		print_removed(found[i].id, prog_name_in(progs, nprogs, found[i].id), found[i].type);
 	}
-	if (opt_json) {
+	if (opt_json && !pin_quiet) {
 		json_end_array();
 		json_finish();
 	}
 out:
+	free(pattern);
 	free(found);
 	free(progs);
+	rule_free_all(rules, nrules);
 	query_free(items, cnt);
 	nl_close(nl);
 	cgroup_close(&ref);
 	return ret;
+}
+
+int pin_quietly(const char *cgroup, const char *ip4, const char *ip6, const char *ports,
+		bool strict, bool bind_only)
+{
+	char *argv[10];
+	int argc = 0;
+
+	argv[argc++] = (char *)cgroup;
+	if (ip4) {
+		argv[argc++] = "--ipv4";
+		argv[argc++] = (char *)ip4;
+	}
+	if (ip6) {
+		argv[argc++] = "--ipv6";
+		argv[argc++] = (char *)ip6;
+	}
+	if (ports) {
+		argv[argc++] = "--ports";
+		argv[argc++] = (char *)ports;
+	}
+	if (strict)
+		argv[argc++] = "--strict";
+	if (bind_only)
+		argv[argc++] = "--bind-only";
+	pin_quiet = true;
+	return do_pin(argc, argv);
+}
+
+int unpin_quietly(const char *cgroup)
+{
+	char *argv[1] = { (char *)cgroup };
+
+	pin_quiet = true;
+	return do_unpin(1, argv);
 }

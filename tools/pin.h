@@ -11,6 +11,10 @@
 
 int do_pin(int argc, char **argv);
 int do_unpin(int argc, char **argv);
+/* For cgaddr run: pin and unpin @cgroup without a report on stdout. */
+int pin_quietly(const char *cgroup, const char *ip4, const char *ip6, const char *ports,
+		bool strict, bool bind_only);
+int unpin_quietly(const char *cgroup);
 
 /*
  * The pieces of pin that cgaddr apply shares.  The parsers print what is

@@ -112,6 +112,52 @@
  *	and CGADDR_A_TEST_DURATION_NS.  Helpers that need a socket or the
  *	calling task see the caller's; bind (64) fails with EINVAL.
  *
+ * ---- Rules -------------------------------------------------------------
+ *
+ * A rule attaches programs to every cgroup whose path matches a pattern:
+ * to those that exist when it is added, and to each one made later from
+ * the moment it is made, before its directory is visible (so before any
+ * task can be in it).  Patterns are paths relative to the cgroup2 root,
+ * as in "system.slice/nginx.service"; within a component '*' matches any
+ * run of characters and '?' one, neither crossing '/'; a component "**"
+ * matches any number of components, none included; nothing else is
+ * special.  The attachments are ordinary ones, with the kernel's flag
+ * rules; a rule never replaces a program attached by someone else (its
+ * entries without MULTI are refused where the cgroup has a program of
+ * that type: EEXIST).  If a new cgroup cannot get a matching rule's
+ * programs, its mkdir fails with that error: policy fails closed.
+ *
+ * CGADDR_CMD_RULE_ADD (do, admin)
+ *	Required: CGADDR_A_RULE_PATTERN, CGADDR_A_RULE_PROGS (a nest of
+ *	CGADDR_A_RULE_PROG, each a nest of CGADDR_A_ATTACH_TYPE,
+ *	CGADDR_A_PROG_ID and optional CGADDR_A_ATTACH_FLAGS: none,
+ *	BPF_F_ALLOW_OVERRIDE or BPF_F_ALLOW_MULTI; at most
+ *	CGADDR_MAX_RULE_PROGS).  Optional: CGADDR_A_RULE_NAME (who made it,
+ *	e.g. "pin", "apply"; up to CGADDR_NAME_LEN - 1 characters).  The
+ *	rule holds a reference on each program (PROG_DEL says EBUSY).  Every
+ *	existing matching cgroup gets the programs, or the command fails and
+ *	changes nothing (the message names the cgroup).  Answers
+ *	CGADDR_A_RULE_ID.  EOPNOTSUPP where cgroup creation cannot be hooked.
+ *
+ * CGADDR_CMD_RULE_DEL (do, admin)
+ *	Required: CGADDR_A_RULE_ID.  Detaches the rule's programs from every
+ *	cgroup where the rule attached them, and drops the rule.
+ *
+ * CGADDR_CMD_RULE_REPLACE (do, admin)
+ *	Required: CGADDR_A_RULE_ID, CGADDR_A_RULE_PROGS with as many entries
+ *	as the rule has, each with the attach type and flags of the entry at
+ *	its position.  Each program is replaced in place (MULTI with
+ *	REPLACE) in every cgroup where the rule is in force, so there is no
+ *	moment without policy; cgroups made later get the new programs.  On
+ *	failure everything is put back.
+ *
+ * CGADDR_CMD_RULE_GET (do with CGADDR_A_RULE_ID, or dump of all)
+ *	Answers per rule: CGADDR_A_RULE_ID, CGADDR_A_RULE_NAME,
+ *	CGADDR_A_RULE_PATTERN, CGADDR_A_RULE_PROGS (as above) and
+ *	CGADDR_A_RULE_CGROUPS, a nest of CGADDR_A_RULE_CGROUP nests
+ *	(CGADDR_A_CGROUP_ID, CGADDR_A_CGROUP_PATH): the live cgroups where it
+ *	is in force now.
+ *
  * ---- Monitor -----------------------------------------------------------
  *
  * Multicast group CGADDR_MCGRP_MONITOR ("monitor"), in the initial network
@@ -205,6 +251,10 @@
 #define CGADDR_MAX_DATA_SIZE	CGADDR_MAX_ATTR_SIZE
 #define CGADDR_MAX_INSNS_LARGE	(CGADDR_MAX_ATTR_SIZE / 8)
 
+#define CGADDR_MAX_RULES	256
+#define CGADDR_MAX_RULE_PROGS	32	/* programs per rule */
+#define CGADDR_RULE_PATTERN_LEN	1024	/* bytes of a pattern, the NUL included */
+
 /* CGADDR_A_PROG_FLAGS */
 #define CGADDR_PROG_F_LARGE	(1U << 0)	/* allow 1M instructions, not 4096 */
 
@@ -249,6 +299,11 @@ enum cgaddr_cmd {
 	CGADDR_CMD_MAP_UPDATE,
 	CGADDR_CMD_MAP_DELETE,
 	CGADDR_CMD_MAP_DUMP,
+	/* rules */
+	CGADDR_CMD_RULE_ADD,
+	CGADDR_CMD_RULE_DEL,
+	CGADDR_CMD_RULE_REPLACE,
+	CGADDR_CMD_RULE_GET,
 
 	__CGADDR_CMD_MAX,
 };
@@ -326,6 +381,14 @@ enum cgaddr_attr {
 	CGADDR_A_MAP_HANDLE,		/* flag */
 	CGADDR_A_MAP_NCPUS,		/* u32 */
 	CGADDR_A_PROG_MAPS,		/* nest of CGADDR_A_MAP_ID */
+	/* rules */
+	CGADDR_A_RULE_ID,		/* u32 */
+	CGADDR_A_RULE_NAME,		/* string */
+	CGADDR_A_RULE_PATTERN,		/* string */
+	CGADDR_A_RULE_PROGS,		/* nest of CGADDR_A_RULE_PROG */
+	CGADDR_A_RULE_PROG,		/* nest: ATTACH_TYPE, PROG_ID, ATTACH_FLAGS */
+	CGADDR_A_RULE_CGROUPS,		/* nest of CGADDR_A_RULE_CGROUP */
+	CGADDR_A_RULE_CGROUP,		/* nest: CGROUP_ID, CGROUP_PATH */
 
 	__CGADDR_A_MAX,
 };

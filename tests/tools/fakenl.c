@@ -53,6 +53,7 @@
 #define FAKE_FAMILY	0x20
 #define MAX_PROGS	256
 #define MAX_ATTS	256
+#define MAX_RULES	16
 #define MAX_REPLIES	64
 #define REPLY_SIZE	16384
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
@@ -75,12 +76,24 @@ struct fatt {
 	uint32_t cnt;
 };
 
+/* A rule: the fake keeps its programs; where it is in force is where they are attached. */
+struct frule {
+	uint32_t id;
+	char name[CGADDR_NAME_LEN];
+	char pattern[256];
+	uint32_t n;
+	uint32_t types[CGADDR_MAX_RULE_PROGS], ids[CGADDR_MAX_RULE_PROGS];
+	uint32_t flags[CGADDR_MAX_RULE_PROGS];
+};
+
 static struct {
 	uint32_t next_id;
 	struct fprog progs[MAX_PROGS];
 	uint32_t nprogs;
 	struct fatt atts[MAX_ATTS];
 	uint32_t natts;
+	struct frule rules[MAX_RULES];
+	uint32_t nrules, last_rule;
 } st;
 
 static void state_load(void)
@@ -97,6 +110,8 @@ static void state_load(void)
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "next\t", 5)) {
 			st.next_id = strtoul(line + 5, NULL, 10);
+		} else if (!strncmp(line, "lastrule\t", 9)) {
+			st.last_rule = strtoul(line + 9, NULL, 10);
 		} else if (!strncmp(line, "prog\t", 5) && st.nprogs < MAX_PROGS) {
 			struct fprog *p = &st.progs[st.nprogs++];
 
@@ -116,6 +131,17 @@ static void state_load(void)
 			for (tok = strtok_r(ids, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 				if (a->cnt < CGADDR_MAX_PROGS)
 					a->ids[a->cnt++] = strtoul(tok, NULL, 10);
+		} else if (!strncmp(line, "rule\t", 5) && st.nrules < MAX_RULES) {
+			struct frule *r = &st.rules[st.nrules++];
+
+			ids[0] = '\0';
+			sscanf(line + 5, "%u\t%15[^\t]\t%255[^\t]\t%1023[^\n]", &r->id, r->name,
+			       r->pattern, ids);
+			if (!strcmp(r->name, "-"))
+				r->name[0] = '\0';
+			for (tok = strtok_r(ids, ",", &save); tok && r->n < CGADDR_MAX_RULE_PROGS;
+			     tok = strtok_r(NULL, ",", &save), r->n++)
+				sscanf(tok, "%u:%u:%u", &r->types[r->n], &r->ids[r->n], &r->flags[r->n]);
 		}
 	}
 	fclose(f);
@@ -129,7 +155,7 @@ static void state_save(void)
 
 	if (!path || !(f = fopen(path, "w")))
 		return;
-	fprintf(f, "next\t%u\n", st.next_id);
+	fprintf(f, "next\t%u\nlastrule\t%u\n", st.next_id, st.last_rule);
 	for (i = 0; i < st.nprogs; i++) {
 		const struct fprog *p = &st.progs[i];
 
@@ -145,6 +171,14 @@ static void state_save(void)
 		for (k = 0; k < a->cnt; k++)
 			fprintf(f, "%s%u", k ? "," : "", a->ids[k]);
 		fprintf(f, "\t%s\n", a->path);
+	}
+	for (i = 0; i < st.nrules; i++) {
+		const struct frule *r = &st.rules[i];
+
+		fprintf(f, "rule\t%u\t%s\t%s\t", r->id, r->name[0] ? r->name : "-", r->pattern);
+		for (k = 0; k < r->n; k++)
+			fprintf(f, "%s%u:%u:%u", k ? "," : "", r->types[k], r->ids[k], r->flags[k]);
+		fprintf(f, "\n");
 	}
 	fclose(f);
 }
@@ -275,7 +309,8 @@ static const uint8_t attr_type[CGADDR_A_MAX + 1] = {
 	[CGADDR_A_CGROUP_ID] = T_U64, [CGADDR_A_ATTACH_TYPE] = T_U32,
 	[CGADDR_A_ATTACH_FLAGS] = T_U32, [CGADDR_A_REPLACE_PROG_ID] = T_U32,
 	[CGADDR_A_QUERY_FLAGS] = T_U32, [CGADDR_A_TEST_CTX] = T_BIN,
-	[CGADDR_A_TEST_SK] = T_BIN,
+	[CGADDR_A_TEST_SK] = T_BIN, [CGADDR_A_RULE_ID] = T_U32, [CGADDR_A_RULE_NAME] = T_STR,
+	[CGADDR_A_RULE_PATTERN] = T_STR, [CGADDR_A_RULE_PROGS] = T_NEST,
 };
 
 /* The attributes a request may carry, as the module's policy. */
@@ -289,6 +324,8 @@ static const bool accepted[CGADDR_A_MAX + 1] = {
 	[CGADDR_A_MAP_KEY_SIZE] = 1, [CGADDR_A_MAP_VALUE_SIZE] = 1, [CGADDR_A_MAP_MAX_ENTRIES] = 1,
 	[CGADDR_A_MAP_FLAGS] = 1, [CGADDR_A_MAP_KEY] = 1, [CGADDR_A_MAP_VALUE] = 1,
 	[CGADDR_A_MAP_UPDATE_FLAGS] = 1, [CGADDR_A_PROG_MAPS] = 1,
+	[CGADDR_A_RULE_ID] = 1, [CGADDR_A_RULE_NAME] = 1, [CGADDR_A_RULE_PATTERN] = 1,
+	[CGADDR_A_RULE_PROGS] = 1,
 };
 
 static const struct nlattr *tb[CGADDR_A_MAX + 1];
@@ -532,6 +569,17 @@ static int do_prog_get(bool dump)
 	return 0;
 }
 
+static struct frule *rule_holding(uint32_t id)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < st.nrules; i++)
+		for (k = 0; k < st.rules[i].n; k++)
+			if (st.rules[i].ids[k] == id)
+				return &st.rules[i];
+	return NULL;
+}
+
 static int do_prog_del(void)
 {
 	struct fprog *p;
@@ -544,6 +592,8 @@ static int do_prog_del(void)
 		return fail(-ENOENT, "no program with this id");
 	if (p->attach_cnt)
 		return fail(-EBUSY, "the program is attached; detach it first");
+	if (rule_holding(p->id))
+		return fail(-EBUSY, "a rule holds the program; delete the rule first");
 	*p = st.progs[--st.nprogs];
 	return 0;
 }
@@ -908,10 +958,198 @@ static int do_map_entry(uint8_t cmd)
 	return 0;
 }
 
+/* ---- rules: the fake attaches nothing itself; the CLI attaches in place first ---- */
+
+static int rule_progs(struct frule *r)
+{
+	const struct nlattr *e, *a;
+	struct fprog *p;
+
+	r->n = 0;
+	if (!tb[CGADDR_A_RULE_PROGS])
+		return fail(-EINVAL, "no rule programs given");
+	mnl_attr_for_each_nested(e, tb[CGADDR_A_RULE_PROGS]) {
+		if (r->n == CGADDR_MAX_RULE_PROGS)
+			return fail(-E2BIG, "too many rule programs");
+		r->types[r->n] = r->ids[r->n] = r->flags[r->n] = 0;
+		mnl_attr_for_each_nested(a, e) {
+			if (mnl_attr_get_type(a) == CGADDR_A_ATTACH_TYPE)
+				r->types[r->n] = mnl_attr_get_u32(a);
+			else if (mnl_attr_get_type(a) == CGADDR_A_PROG_ID)
+				r->ids[r->n] = mnl_attr_get_u32(a);
+			else if (mnl_attr_get_type(a) == CGADDR_A_ATTACH_FLAGS)
+				r->flags[r->n] = mnl_attr_get_u32(a);
+		}
+		p = prog_find(r->ids[r->n]);
+		if (!p)
+			return fail(-ENOENT, "no program with this id");
+		if (p->type != r->types[r->n])
+			return fail(-EINVAL, "the program's expected attach type is another");
+		r->n++;
+	}
+	return r->n ? 0 : fail(-EINVAL, "a rule needs at least one program");
+}
+
+static void rule_log(const char *what, const struct frule *r)
+{
+	char buf[512];
+	size_t off = 0;
+	uint32_t k;
+
+	buf[0] = '\0';
+	for (k = 0; k < r->n && off < sizeof(buf); k++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%u:%u:%u", k ? "," : "",
+				r->types[k], r->ids[k], r->flags[k]);
+	flog("%s id=%u name=%s pattern=%s progs=%s", what, r->id, r->name, r->pattern, buf);
+}
+
+static struct frule *rule_find_id(void)
+{
+	uint32_t i, id = tb[CGADDR_A_RULE_ID] ? mnl_attr_get_u32(tb[CGADDR_A_RULE_ID]) : 0;
+
+	for (i = 0; i < st.nrules; i++)
+		if (st.rules[i].id == id)
+			return &st.rules[i];
+	return NULL;
+}
+
+static int do_rule_add(void)
+{
+	struct frule r = { 0 };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!tb[CGADDR_A_RULE_PATTERN])
+		return fail(-EINVAL, "no rule pattern given");
+	snprintf(r.pattern, sizeof(r.pattern), "%s", mnl_attr_get_str(tb[CGADDR_A_RULE_PATTERN]));
+	if (tb[CGADDR_A_RULE_NAME])
+		snprintf(r.name, sizeof(r.name), "%s", mnl_attr_get_str(tb[CGADDR_A_RULE_NAME]));
+	ret = rule_progs(&r);
+	if (ret)
+		return ret;
+	if (st.nrules == MAX_RULES)
+		return fail(-ENOSPC, "too many rules");
+	r.id = ++st.last_rule;
+	st.rules[st.nrules++] = r;
+	rule_log("RULE_ADD", &r);
+	nlh = reply_start(FAKE_FAMILY, CGADDR_CMD_RULE_ADD, 0);
+	mnl_attr_put_u32(nlh, CGADDR_A_RULE_ID, r.id);
+	queue(nlh);
+	return 0;
+}
+
+/* Every attachment of program @from becomes one of @to (0: detached). */
+static void rule_swap(uint32_t from, uint32_t to)
+{
+	struct fprog *p = prog_find(from), *q = to ? prog_find(to) : NULL;
+	uint32_t i, k;
+
+	for (i = 0; i < st.natts; i++) {
+		struct fatt *a = &st.atts[i];
+
+		for (k = 0; k < a->cnt; k++) {
+			if (a->ids[k] != from)
+				continue;
+			if (p)
+				p->attach_cnt--;
+			if (q) {
+				a->ids[k] = to;
+				q->attach_cnt++;
+			} else {
+				memmove(&a->ids[k], &a->ids[k + 1], (a->cnt - k - 1) * sizeof(a->ids[0]));
+				a->cnt--;
+			}
+			break;
+		}
+	}
+}
+
+static int do_rule_del(void)
+{
+	struct frule *r = rule_find_id();
+	uint32_t k;
+
+	if (!r)
+		return fail(-ENOENT, "no rule with this id");
+	rule_log("RULE_DEL", r);
+	for (k = 0; k < r->n; k++)
+		rule_swap(r->ids[k], 0);
+	*r = st.rules[--st.nrules];
+	return 0;
+}
+
+static int do_rule_replace(void)
+{
+	struct frule *r = rule_find_id(), fresh;
+	uint32_t k;
+	int ret;
+
+	if (!r)
+		return fail(-ENOENT, "no rule with this id");
+	fresh = *r;
+	ret = rule_progs(&fresh);
+	if (ret)
+		return ret;
+	if (fresh.n != r->n)
+		return fail(-EINVAL, "a replacement gives as many programs");
+	for (k = 0; k < r->n; k++)
+		if (fresh.types[k] != r->types[k] || fresh.flags[k] != r->flags[k])
+			return fail(-EINVAL, "a replacement keeps the attach type and flags");
+	rule_log("RULE_REPLACE", &fresh);
+	for (k = 0; k < r->n; k++)
+		rule_swap(r->ids[k], fresh.ids[k]);
+	*r = fresh;
+	return 0;
+}
+
+static int do_rule_get(void)
+{
+	struct nlattr *progs, *e, *cgs, *c;
+	struct nlmsghdr *nlh;
+	uint32_t i, j, k, m;
+
+	for (i = 0; i < st.nrules; i++) {
+		const struct frule *r = &st.rules[i];
+
+		nlh = reply_start(FAKE_FAMILY, CGADDR_CMD_RULE_GET, NLM_F_MULTI);
+		mnl_attr_put_u32(nlh, CGADDR_A_RULE_ID, r->id);
+		mnl_attr_put_strz(nlh, CGADDR_A_RULE_NAME, r->name);
+		mnl_attr_put_strz(nlh, CGADDR_A_RULE_PATTERN, r->pattern);
+		progs = mnl_attr_nest_start(nlh, CGADDR_A_RULE_PROGS);
+		for (k = 0; k < r->n; k++) {
+			e = mnl_attr_nest_start(nlh, CGADDR_A_RULE_PROG);
+			mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_TYPE, r->types[k]);
+			mnl_attr_put_u32(nlh, CGADDR_A_PROG_ID, r->ids[k]);
+			mnl_attr_put_u32(nlh, CGADDR_A_ATTACH_FLAGS, r->flags[k]);
+			mnl_attr_nest_end(nlh, e);
+		}
+		mnl_attr_nest_end(nlh, progs);
+		cgs = mnl_attr_nest_start(nlh, CGADDR_A_RULE_CGROUPS);
+		for (j = 0; j < st.natts; j++) {
+			bool in = false;
+
+			for (k = 0; k < st.atts[j].cnt; k++)
+				for (m = 0; m < r->n; m++)
+					in |= st.atts[j].ids[k] == r->ids[m];
+			if (!in || st.atts[j].type != r->types[0])
+				continue;
+			c = mnl_attr_nest_start(nlh, CGADDR_A_RULE_CGROUP);
+			mnl_attr_put_u64(nlh, CGADDR_A_CGROUP_ID, st.atts[j].cgid);
+			mnl_attr_put_strz(nlh, CGADDR_A_CGROUP_PATH, st.atts[j].path);
+			mnl_attr_nest_end(nlh, c);
+		}
+		mnl_attr_nest_end(nlh, cgs);
+		queue(nlh);
+	}
+	return 0;
+}
+
 static bool mutating(uint8_t cmd)
 {
 	return cmd == CGADDR_CMD_PROG_LOAD || cmd == CGADDR_CMD_PROG_DEL ||
-	       cmd == CGADDR_CMD_ATTACH || cmd == CGADDR_CMD_DETACH || cmd == CGADDR_CMD_TEST_RUN;
+	       cmd == CGADDR_CMD_ATTACH || cmd == CGADDR_CMD_DETACH || cmd == CGADDR_CMD_TEST_RUN ||
+	       cmd == CGADDR_CMD_RULE_ADD || cmd == CGADDR_CMD_RULE_DEL ||
+	       cmd == CGADDR_CMD_RULE_REPLACE;
 }
 
 static int handle_cgaddr(const struct nlmsghdr *nlh)
@@ -951,6 +1189,14 @@ static int handle_cgaddr(const struct nlmsghdr *nlh)
 	case CGADDR_CMD_MAP_UPDATE:
 	case CGADDR_CMD_MAP_DELETE:
 		return do_map_entry(g->cmd);
+	case CGADDR_CMD_RULE_ADD:
+		return do_rule_add();
+	case CGADDR_CMD_RULE_DEL:
+		return do_rule_del();
+	case CGADDR_CMD_RULE_REPLACE:
+		return do_rule_replace();
+	case CGADDR_CMD_RULE_GET:
+		return dump ? do_rule_get() : -EOPNOTSUPP;
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -765,18 +765,22 @@ case_pin_unpin() {
 	ok "$ASAN" cgroup attach a bind4 1 multi
 	ok "$ASAN" pin a --ipv4 192.0.2.10 --ipv6 2001:db8::10 --bind-only
 	expect "$OUT" "pin_bind4     id 2
-pin_bind6     id 3" "bind-only pin"
+pin_bind6     id 3
+rule          id 1 for a (in force now and in cgroups made later)" "bind-only pin"
 	logged "PROG_LOAD type=8 name=pin_bind4 insns=6 license=GPL"
 	logged "ATTACH cgroup=/a type=8 prog=2 flags=2 replace=0 by=fd"
 	logged "ATTACH cgroup=/a type=9 prog=3 flags=2 replace=0 by=fd"
-	# Re-pin: replaced in place, the old programs deleted.
+	# Then the rule, which takes these attachments over.
+	logged "RULE_ADD id=1 name=pin pattern=a progs=8:2:2,9:3:2"
+	# Re-pin of the same kinds: the rule's programs replaced in place, the old deleted.
 	: >"$W/log"
 	ok "$ASAN" -j pin a --ipv4 192.0.2.20 --bind-only --ports 80-443 --strict
 	expect "$(json .programs.0.replaced) $(json .programs.1.replaced)" "2 3" "replaced ids"
-	logged "ATTACH cgroup=/a type=8 prog=4 flags=6 replace=2 by=fd"
-	logged "ATTACH cgroup=/a type=9 prog=5 flags=6 replace=3 by=fd"
+	expect "$(json .rule) $(json .pattern)" "1 a" "the rule kept"
+	logged "RULE_REPLACE id=1 name=pin pattern=a progs=8:4:2,9:5:2"
 	logged "PROG_DEL id=2"
 	logged "PROG_DEL id=3"
+	grep -q ATTACH "$W/log" && fail "a replace through the rule attached by itself"
 	ok "$ASAN" cgroup show a
 	expect "$OUT" "ID      TYPE          FLAGS     NAME
 1       bind4         multi     mark4
@@ -791,7 +795,11 @@ pin_connect6  id 13  (replaces id 9)
 pin_sendmsg6  id 14  (replaces id 11)
 removed       id 6 (bind4)
 removed       id 8 (connect4)
-removed       id 10 (sendmsg4)" "IPv6 only after both"
+removed       id 10 (sendmsg4)
+rule          id 3 for a (in force now and in cgroups made later)" "IPv6 only after both"
+	logged "RULE_DEL id=2 name=pin pattern=a"
+	ok "$ASAN" rule list
+	expect "$(echo "$OUT" | grep -c '^rule ')" 1 "one pin rule for a"
 	# A load failing half-way: what was loaded is deleted, nothing attached.
 	: >"$W/log"
 	CGADDR_FAKE_TYPES=all CGADDR_FAKE_LOAD_ERR="insn 3: nope" CGADDR_FAKE_LOAD_ERR_NAME=pin_connect6 \
@@ -837,7 +845,7 @@ removed       id 10 (sendmsg4)" "IPv6 only after both"
 	expect "$OUT" "removed pin_bind6     id 12
 removed pin_connect6  id 13
 removed pin_sendmsg6  id 14" "unpin"
-	logged "DETACH cgroup=/a type=9 prog=12"
+	logged "RULE_DEL id=3 name=pin pattern=a progs=9:12:2,11:13:2,15:14:2"
 	logged "PROG_DEL id=14"
 	ok "$ASAN" cgroup show a
 	expect "$OUT" "ID      TYPE          FLAGS     NAME
