@@ -41,7 +41,11 @@ static const char pin_help[] =
 "\n"
 "pin makes every process of CGROUP and of its descendants use one address\n"
 "per family, with generated programs (no compiler needed) attached with\n"
-"'multi', so that other programs of the cgroup keep running:\n"
+"'multi', so that other programs of the cgroup keep running.  A pin is a rule\n"
+"(cgaddr rule help): CGROUP may not exist yet, or be a pattern such as\n"
+"'system.slice/web@*.service', and every cgroup of that path made later is\n"
+"pinned from its mkdir on (a systemd unit's cgroup at every start).\n"
+"\n"
 "\n"
 "  servers    bind() to the wildcard 0.0.0.0 binds the --ipv4 address;\n"
 "             bind() to :: binds the --ipv6 address, and ::ffff:0.0.0.0\n"
@@ -70,14 +74,15 @@ static const char pin_help[] =
 "\n"
 "Without --bind-only the module must hook bind, connect and sendmsg for the\n"
 "families given (cgaddr info); if not, nothing is changed.  Pinning a pinned\n"
-"cgroup replaces its pin programs in place (never a moment without policy).\n"
+"cgroup or pattern replaces its pin programs in place wherever the pin is in\n"
+"force (never a moment without policy).\n"
 "If a step fails, what pin did is undone.  The addresses must be local when\n"
 "used: a bind() to a non-local address fails with EADDRNOTAVAIL.\n"
 "The programs are named pin_bind4, pin_bind6, pin_connect4, pin_connect6,\n"
 "pin_sendmsg4 and pin_sendmsg6.\n"
 "\n"
-"unpin detaches and deletes the pin programs attached to CGROUP (those\n"
-"names), and nothing else.\n";
+"unpin removes the pin rule of CGROUP (its programs wherever it is in force)\n"
+"and the other pin programs attached to CGROUP (those names), nothing else.\n";
 
 static bool is_help_arg(const char *s)
 {

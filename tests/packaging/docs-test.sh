@@ -58,7 +58,11 @@ complete_words() {	# WORDS... (the last is the word being completed)
 }
 for mode in without with; do
 	cases=(
-		"apply prog cgroup map help info monitor pin unpin version |"
+		"apply prog cgroup map help info monitor pin rule run unpin version |"
+		"add del help list show |rule "
+		"attach multi override |rule add 'web@*' "
+		"--bind-only --help --ipv4 --ipv6 --parent --ports --strict -- |run "
+		"--ipv4 --ipv6 |run --ip"
 		"create del delete dump help list lookup show update |map "
 		"any exist key noexist value |map update 3 key 00 "
 		"list load |prog l"
