@@ -700,7 +700,7 @@ case_pin_usage() {
 	has "Without --ipv6, bind() to :: binds"
 	has "cgaddr unpin CGROUP"
 	ok "$CLI" unpin help
-	has "unpin detaches and deletes the pin programs"
+	has "unpin removes the pin rule of CGROUP"
 	ok "$CLI" help
 	has "cgaddr pin --help"
 	bad "pin: which cgroup?" "$CLI" pin
