@@ -228,7 +228,8 @@ static int transact(struct msg *m, msg_cb cb, void *arg, int max)
 {
 	struct nlmsghdr *nh = (struct nlmsghdr *)m->buf;
 	static char rbuf[65536];
-	struct nlattr *tb[64];
+	/* Room for the larger of the two attribute spaces parsed here. */
+	struct nlattr *tb[(CGADDR_A_MAX > CTRL_ATTR_MAX ? CGADDR_A_MAX : CTRL_ATTR_MAX) + 1];
 	int err = 0;
 
 	nh->nlmsg_len = m->len;
