@@ -1136,8 +1136,8 @@ static void rules_undo(struct apply *A)
 	}
 }
 
-/* Whether program @id is one this run's own steps delete (a have that goes). */
-static bool have_goes(const struct apply *A, uint32_t id)
+/* Whether program @id goes: replaced or detached by this run. */
+static bool goes(const struct apply *A, uint32_t id)
 {
 	uint32_t i;
 
@@ -1154,7 +1154,7 @@ static void rule_progs_drop(struct apply *A, const struct rule_info *r)
 	uint32_t k, j;
 
 	for (k = 0; k < r->nprogs; k++) {
-		bool used = have_goes(A, r->progs[k].id);
+		bool used = goes(A, r->progs[k].id);
 
 		for (j = 0; j < A->nwants && !used; j++)
 			used = want_id(A->wants[j]) == r->progs[k].id;
@@ -1312,18 +1312,6 @@ static int apply_load_one(struct nl *nl, struct prog_spec *spec, const char *wha
 	while (ncreated--)
 		map_drop(nl, created[ncreated], "apply: releasing a map's handle");
 	return ret;
-}
-
-/* Whether program @id goes: replaced or detached by this run. */
-static bool goes(const struct apply *A, uint32_t id)
-{
-	uint32_t i;
-
-	for (i = 0; i < A->nhaves; i++)
-		if (A->haves[i]->id == id &&
-		    (A->haves[i]->fate == H_REPLACED || A->haves[i]->fate == H_STALE))
-			return true;
-	return false;
 }
 
 /*
