@@ -8,9 +8,10 @@
 #
 #   tests/bench/insns/test.sh PLUGIN LOOP_BINARY
 #
-# Per case: the cheapest call is exact; for the cases short enough that
-# an interrupt rarely lands in a batch of them, the cheapest batch is
-# exact as well (a batch can only gain instructions, from interrupts).
+# Per case: the cheapest and the median call are exact; for the cases
+# short enough that an interrupt rarely lands in a batch of them, the
+# cheapest batch is exact as well (a batch can only gain instructions,
+# from interrupts).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -33,11 +34,12 @@ timeout -k 5 300 qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 1 -m 25
 grep '^CASE ' "$tmp/out" | tr -d '\r' > "$tmp/cases"
 grep '^insns: batch ' "$tmp/log" > "$tmp/batches"
 paste -d' ' "$tmp/cases" "$tmp/batches" | awk '
-	# CASE NAME CALLS EXPECTED insns: batch SEQ calls N sum S min M max X stray T
+	# CASE NAME CALLS EXPECTED insns: batch SEQ calls N sum S min M med D max X stray T
 	{ name = $2
 	  if (!(name in want)) { want[name] = $4; cname[++nc] = name }
 	  if ($9 != $3) bad[name] = bad[name] sprintf(" batch %d: %d calls, not %d;", $7, $9, $3)
-	  if ($17 != 0) bad[name] = bad[name] sprintf(" batch %d: %d stray markers;", $7, $17)
+	  if ($19 != 0) bad[name] = bad[name] sprintf(" batch %d: %d stray markers;", $7, $19)
+	  if ($15 != $4) bad[name] = bad[name] sprintf(" batch %d: median %d;", $7, $15)
 	  if (!(name in mincall) || $13 < mincall[name]) mincall[name] = $13
 	  if (!(name in minsum) || $11 < minsum[name]) minsum[name] = $11
 	  calls[name] = $3 }
