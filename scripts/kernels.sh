@@ -261,6 +261,9 @@ fetch() {
 	say "$ver: $krel ready in $dir"
 }
 
+# Sourced (scripts/qemu-plugin-h.sh) for system_mirror(): functions only.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+
 case "${1:-}" in
 --list) echo "$MATRIX"; exit 0 ;;
 --dir) [ -n "${2:-}" ] || die "usage: $0 --dir VER"; echo "$CACHE/kernels/$2"; exit 0 ;;
