@@ -260,13 +260,38 @@ static int cgaddr_rule_apply(struct cgaddr_rule *rule, struct cgroup *cgrp,
 	return 0;
 }
 
+/*
+ * Whether a rule other than @rule holds @prog in force in @cgrp: the
+ * attachment is shared (a tool made a new rule that took it over before
+ * removing the old one), and stays until its last rule goes.
+ */
+static bool cgaddr_rule_shared(const struct cgaddr_rule *rule, const struct cgaddr_prog *prog,
+			       struct cgroup *cgrp)
+{
+	struct cgaddr_rule *other;
+	u32 i;
+
+	list_for_each_entry(other, &cgaddr_rules, node) {
+		if (other == rule || !cgaddr_rule_cg_find(other, cgrp))
+			continue;
+		for (i = 0; i < other->nprogs; i++)
+			if (other->progs[i].prog == prog)
+				return true;
+	}
+	return false;
+}
+
 /* Detach @rule's programs where it attached them (if still there), and forget it. */
 static void cgaddr_rule_unapply(struct cgaddr_rule *rule, struct cgaddr_rule_cg *rc)
 {
 	u32 i;
 
 	for (i = rule->nprogs; i--;) {
-		int err = cgaddr_detach(rc->cgrp, rule->progs[i].type, rule->progs[i].prog, NULL);
+		int err;
+
+		if (cgaddr_rule_shared(rule, rule->progs[i].prog, rc->cgrp))
+			continue;
+		err = cgaddr_detach(rc->cgrp, rule->progs[i].type, rule->progs[i].prog, NULL);
 
 		/* ENOENT: detached by hand, or the cgroup's attachments were reaped. */
 		if (err && err != -ENOENT)
@@ -479,21 +504,29 @@ int cgaddr_rule_del(u32 id, struct netlink_ext_ack *extack)
 
 /*
  * Put program @to where @from is attached in @cgrp, in place (MULTI with
- * REPLACE keeps the position; without MULTI attaching replaces).
+ * REPLACE keeps the position; without MULTI attaching replaces).  Where a
+ * tool has already put @to in place, or attached it beside @from, the
+ * cgroup is brought to the same end: @to attached, @from not.
  */
 static int cgaddr_rule_swap(struct cgroup *cgrp, const struct cgaddr_rule_prog *from,
 			    const struct cgaddr_rule_prog *to, struct netlink_ext_ack *extack)
 {
+	bool has_from, has_to;
+
 	if (from->prog == to->prog)
 		return 0;
-	if (to->flags & BPF_F_ALLOW_MULTI)
+	has_from = cgaddr_rule_attached(cgrp, from->type, from->prog).found;
+	has_to = cgaddr_rule_attached(cgrp, to->type, to->prog).found;
+	if (has_to)
+		return has_from ? cgaddr_detach(cgrp, from->type, from->prog, extack) : 0;
+	if ((to->flags & BPF_F_ALLOW_MULTI) && has_from)
 		return cgaddr_attach(cgrp, to->type, to->prog, to->flags | BPF_F_REPLACE, from->prog,
 				     extack);
 	return cgaddr_attach(cgrp, to->type, to->prog, to->flags, NULL, extack);
 }
 
-int cgaddr_rule_replace(u32 id, const struct cgaddr_rule_prog *progs, u32 nprogs,
-			struct netlink_ext_ack *extack)
+int cgaddr_rule_replace(u32 id, const char *name, const struct cgaddr_rule_prog *progs,
+			u32 nprogs, struct netlink_ext_ack *extack)
 {
 	struct cgaddr_rule_prog *fresh, *old;
 	struct cgaddr_rule_cg *rc, *done;
@@ -550,6 +583,8 @@ int cgaddr_rule_replace(u32 id, const struct cgaddr_rule_prog *progs, u32 nprogs
 	}
 	old = rule->progs;
 	rule->progs = fresh;
+	if (name)
+		strscpy(rule->name, name, sizeof(rule->name));
 	for (i = 0; i < nprogs; i++)
 		cgaddr_prog_put(old[i].prog);
 	kfree(old);

@@ -38,8 +38,9 @@ struct cgaddr_rule {
 int cgaddr_rule_add(const char *pattern, const char *name, const struct cgaddr_rule_prog *progs,
 		    u32 nprogs, u32 *id, struct netlink_ext_ack *extack);
 int cgaddr_rule_del(u32 id, struct netlink_ext_ack *extack);
-int cgaddr_rule_replace(u32 id, const struct cgaddr_rule_prog *progs, u32 nprogs,
-			struct netlink_ext_ack *extack);
+/* @name: the rule's new name, or NULL to keep it. */
+int cgaddr_rule_replace(u32 id, const char *name, const struct cgaddr_rule_prog *progs,
+			u32 nprogs, struct netlink_ext_ack *extack);
 struct cgaddr_rule *cgaddr_rule_find(u32 id);
 /* The first rule with an id of *@id or more (*@id is set to it), or NULL. */
 struct cgaddr_rule *cgaddr_rule_next(u32 *id);

@@ -148,8 +148,10 @@ int cgaddr_nl_rule_replace(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&cgaddr_mutex);
 	err = cgaddr_rule_progs_parse(info->attrs[CGADDR_A_RULE_PROGS], progs, &n, info->extack);
 	if (!err) {
-		err = cgaddr_rule_replace(nla_get_u32(info->attrs[CGADDR_A_RULE_ID]), progs, n,
-					  info->extack);
+		err = cgaddr_rule_replace(nla_get_u32(info->attrs[CGADDR_A_RULE_ID]),
+					  info->attrs[CGADDR_A_RULE_NAME] ?
+					  nla_data(info->attrs[CGADDR_A_RULE_NAME]) : NULL,
+					  progs, n, info->extack);
 		cgaddr_rule_progs_put(progs, n);
 	}
 	mutex_unlock(&cgaddr_mutex);

@@ -6,6 +6,10 @@
 #
 #   scripts/kernels.sh [VER...]        fetch and unpack (default: 6.1)
 #   scripts/kernels.sh --all           fetch the whole matrix
+#
+# VER is an upstream version prefix of the generic amd64 flavor ("6.1"),
+# or VERSION-FLAVOR for another of Debian's amd64 flavors: "6.1-rt"
+# (PREEMPT_RT), "6.1-cloud" (the kernel of Debian's cloud images).
 #   scripts/kernels.sh --dir VER       print the unpacked directory of VER
 #   scripts/kernels.sh --list          print the matrix
 #   scripts/kernels.sh --mirror main|security
@@ -29,7 +33,7 @@
 #   ready      stamp written last
 set -euo pipefail
 
-MATRIX="6.1 5.10 6.12 7.2"
+MATRIX="6.1 5.10 6.12 7.2 6.1-rt 6.1-cloud"
 CACHE=${CGADDR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cgaddr}
 APTDIR=$CACHE/apt
 
@@ -210,17 +214,21 @@ fix_kbuild_binaries() {
 }
 
 fetch() {
-	local ver=$1 dir=$CACHE/kernels/$1 iver pkgs deb root krel build
+	local ver=$1 dir=$CACHE/kernels/$1 iver hver pkgs deb root krel build
+	local up=${1%%-*} flavor=amd64
+	case "$ver" in *-*) flavor=${ver#*-}-amd64 ;; esac
 	if [ -f "$dir/ready" ]; then
 		[ -n "${VERBOSE:-}" ] && say "$ver: cached in $dir"
 		return 0
 	fi
 	[ ${#APT_OPTS[@]} -gt 0 ] || apt_setup
-	iver=$(best_version linux-image-amd64 "$ver")
-	[ -n "$iver" ] || die "$ver: no linux-image-amd64 of that version in bookworm, bookworm-backports, bullseye or sid"
-	say "$ver: linux-image-amd64 $iver"
-	pkgs=$( { resolve "linux-image-amd64=$iver"; resolve "linux-headers-amd64=$(best_version linux-headers-amd64 "$ver")"; } |
-		grep -v '^linux-\(image\|headers\)-amd64=' | sort -u)
+	iver=$(best_version "linux-image-$flavor" "$up")
+	[ -n "$iver" ] || die "$ver: no linux-image-$flavor of version $up in bookworm, bookworm-backports, bullseye or sid"
+	hver=$(best_version "linux-headers-$flavor" "$up")
+	[ "$hver" = "$iver" ] || die "$ver: linux-headers-$flavor $hver does not match linux-image-$flavor $iver"
+	say "$ver: linux-image-$flavor $iver"
+	pkgs=$( { resolve "linux-image-$flavor=$iver"; resolve "linux-headers-$flavor=$hver"; } |
+		grep -v "^linux-\(image\|headers\)-$flavor=" | sort -u)
 	rm -rf "$dir"; mkdir -p "$dir/debs"
 	(cd "$dir/debs" && apt-get "${APT_OPTS[@]}" -qq download $pkgs >/dev/null) ||
 		die "$ver: download failed: $pkgs"
@@ -256,6 +264,9 @@ fetch() {
 	say "$ver: $krel ready in $dir"
 }
 
+# Sourced (scripts/qemu-plugin-h.sh) for system_mirror(): functions only.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+
 case "${1:-}" in
 --list) echo "$MATRIX"; exit 0 ;;
 --mirror)
@@ -267,7 +278,7 @@ case "${1:-}" in
 	echo "$m"; exit 0 ;;
 --dir) [ -n "${2:-}" ] || die "usage: $0 --dir VER"; echo "$CACHE/kernels/$2"; exit 0 ;;
 --all) set -- $MATRIX ;;
--h|--help) sed -n '4,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '4,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 "") set -- 6.1 ;;
 esac
 

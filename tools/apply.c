@@ -99,6 +99,8 @@ struct block {
 	char *pin_where;	/* its pin statement (on the first block) */
 	char pin_desc[128];	/* "192.0.2.20 and 2001:db8::20" */
 	bool pin_bind_only;
+	char *pattern;		/* the rule's pattern: the path relative to the mount */
+	bool rule_only;		/* a pattern, or no such cgroup now: the rule does it all */
 };
 
 struct have;
@@ -115,6 +117,8 @@ struct want {
 	struct have *old;	/* replaced by the new program */
 	uint32_t foreign, foreign_flags;	/* single program attached by hand, replaced */
 	uint32_t new_id;
+	uint32_t rule_keep_id;	/* a rule-only block's, unchanged: the rule's program */
+	uint32_t rule_old_id;	/* a rule-only block's, changed: the program it replaces */
 	bool attached;
 };
 
@@ -148,6 +152,12 @@ struct apply {
 	struct { struct want *w; struct have *h; } *journal;
 	uint32_t njournal;
 	uint32_t changes, unchanged;
+	/* rules: one per cgroup or pattern of the files, named "apply:FINGERPRINT" */
+	struct rule_info *rules;
+	uint32_t nrules;
+	bool *rule_used;	/* per rule: a block of the files is its */
+	struct rule_op { uint32_t added; const struct rule_info *replaced, *old; } *rops;
+	uint32_t nrops;
 };
 
 static void *xcalloc(size_t n, size_t size)
@@ -221,6 +231,18 @@ static struct want *want_new(struct apply *A, struct block *b, const char *where
 	return w;
 }
 
+/* Unchanged: the attachment in force, or a rule-only block's rule program, is it. */
+static bool kept(const struct want *w)
+{
+	return w->keep || w->rule_keep_id;
+}
+
+/* The program in force for @w after the run (0 in a dry run of a change). */
+static uint32_t want_id(const struct want *w)
+{
+	return w->keep ? w->keep->id : w->rule_keep_id ? w->rule_keep_id : w->new_id;
+}
+
 /* A [CGROUP] header. */
 static int parse_header(struct apply *A, const char *where, const char *name,
 			struct block **cur)
@@ -260,17 +282,30 @@ static int parse_header(struct apply *A, const char *where, const char *name,
 			return usage_err("cgroup '%s': no cgroup v2 hierarchy is mounted, so a "
 					 "relative path means nothing", name);
 	}
+	b->pattern = rule_pattern_of(name);
+	if (!b->pattern)
+		return -EINVAL;
 	if (asprintf(&path, "%s%s%s", mnt ? mnt : "", mnt ? "/" : "", name) < 0) {
 		err("out of memory");
 		return -ENOMEM;
 	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = rule_is_glob(name) ? -1 : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && (rule_is_glob(name) || errno == ENOENT)) {
+		/* A pattern, or a cgroup made later (a unit that has not started). */
+		b->rule_only = true;
+		b->bad = false;
+		for (i = 0; i + 1 < A->nblocks; i++) {
+			if (!A->blocks[i]->bad && A->blocks[i]->rule_only &&
+			    !strcmp(A->blocks[i]->pattern, b->pattern)) {
+				b->first = A->blocks[i]->first;
+				break;
+			}
+		}
+		ret = 0;
+		goto out;
+	}
 	if (fd < 0) {
-		if (errno == ENOENT)
-			err("cgroup '%s': %s does not exist (cgaddr apply does not create cgroups)",
-			    name, path);
-		else
-			err("cgroup '%s': %s: %s", name, path, strerror(errno));
+		err("cgroup '%s': %s: %s", name, path, strerror(errno));
 		goto out;
 	}
 	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
@@ -821,7 +856,7 @@ static int check_types(struct apply *A)
 
 		for (j = 0; j < n && types[j] != w->type; j++)
 			;
-		if (j == n && !w->keep && off < sizeof(missing))
+		if (j == n && !kept(w) && off < sizeof(missing))
 			off += snprintf(missing + off, sizeof(missing) - off, "%s%s", off ? ", " : "",
 					type_str(w->type));
 		if (!last || !off)
@@ -845,11 +880,16 @@ static void plan(struct apply *A)
 	for (i = 0; i < A->nwants; i++) {
 		struct want *w = A->wants[i];
 
+		if (w->blk->rule_only)
+			continue;	/* no cgroup now: the rule's (plan_rules) */
 		for (j = 0; j < A->nhaves && !w->keep; j++) {
 			struct have *h = A->haves[j];
 
-			if (h->fate == H_NONE && h->cgid == w->blk->ref.id && h->type == w->type &&
-			    h->kind == w->kind && h->fp == w->fp && h->flags == w->flags) {
+			if (h->fate != H_NONE || h->cgid != w->blk->ref.id || h->type != w->type)
+				continue;
+			/* The same statement, or the program its rule attached. */
+			if ((h->kind == w->kind && h->fp == w->fp && h->flags == w->flags) ||
+			    (w->rule_keep_id && h->id == w->rule_keep_id)) {
 				w->keep = h;
 				h->fate = H_KEEP;
 			}
@@ -859,7 +899,9 @@ static void plan(struct apply *A)
 		struct want *w = A->wants[i];
 		const struct query_item *it;
 
-		for (j = 0; j < A->nhaves && !w->keep && !w->old; j++) {
+		if (w->blk->rule_only || kept(w))
+			continue;
+		for (j = 0; j < A->nhaves && !w->old; j++) {
 			struct have *h = A->haves[j];
 
 			if (h->fate != H_NONE || h->cgid != w->blk->ref.id || h->type != w->type ||
@@ -884,6 +926,278 @@ static void plan(struct apply *A)
 	for (j = 0; j < A->nhaves; j++)
 		if (A->haves[j]->fate == H_NONE)
 			A->haves[j]->fate = H_STALE;
+}
+
+/* ---- rules ---------------------------------------------------------------------------------- */
+
+/*
+ * Every cgroup or pattern of the files is also a rule named
+ * "apply:FINGERPRINT" (include/uapi/cgaddr.h, "Rules"), so the policy
+ * follows cgroups made later: a unit that has not started yet, or one
+ * restarted (its cgroup made anew).  For a cgroup that exists, apply
+ * attaches in place first (above) and the rule takes those attachments
+ * over; for a pattern or a cgroup that does not exist now, the rule does
+ * it all.  The fingerprint (of the block's statements) tells an unchanged
+ * rule from a changed one.
+ */
+#define APPLY_RULE	"apply:"
+
+static void rule_name(const struct apply *A, const struct block *b, char *name)
+{
+	uint64_t h = 1469598103934665603ULL;
+	uint32_t i;
+
+	for (i = 0; i < A->nwants; i++)
+		if (A->wants[i]->blk == b)
+			h = fnv(h, &A->wants[i]->fp, sizeof(A->wants[i]->fp));
+	snprintf(name, CGADDR_NAME_LEN, APPLY_RULE "%08x", (unsigned int)(h ^ (h >> 32)));
+}
+
+/* The rule's entries for block @b: its statements' programs, in order. */
+static uint32_t block_entries(const struct apply *A, const struct block *b, struct rule_prog *e)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < A->nwants && n < CGADDR_MAX_RULE_PROGS; i++) {
+		const struct want *w = A->wants[i];
+
+		if (w->blk != b)
+			continue;
+		e[n].attach_type = w->type;
+		e[n].id = want_id(w);
+		e[n].flags = w->flags;
+		n++;
+	}
+	return n;
+}
+
+static uint32_t block_nwants(const struct apply *A, const struct block *b)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < A->nwants; i++)
+		n += A->wants[i]->blk == b;
+	return n;
+}
+
+/* apply's rule for @pattern (its index), or -1. */
+static int apply_rule_for(const struct apply *A, const char *pattern)
+{
+	uint32_t i;
+
+	for (i = 0; i < A->nrules; i++)
+		if (!strncmp(A->rules[i].name, APPLY_RULE, strlen(APPLY_RULE)) &&
+		    !strcmp(A->rules[i].pattern, pattern))
+			return i;
+	return -1;
+}
+
+/* Whether program @id is attached to cgroup @cgid as a @type. */
+static bool attached_in(const struct apply *A, uint64_t cgid, uint32_t type, uint32_t id)
+{
+	const struct query_item *it = item_at(A, cgid, type);
+	uint32_t k;
+
+	for (k = 0; it && k < it->cnt; k++)
+		if (it->ids[k] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Blocks whose rule is in force as written are unchanged, with nothing to
+ * load: a pattern's or a cgroup's that does not exist now, and a cgroup's
+ * that has the rule's programs (the rule attached them when the cgroup
+ * was made, after the last run).  Before plan(), which leaves them be.
+ */
+static void plan_rules(struct apply *A)
+{
+	char name[CGADDR_NAME_LEN];
+	uint32_t i, j, k;
+	int r;
+
+	for (i = 0; i < A->nblocks; i++) {
+		struct block *b = A->blocks[i];
+
+		if (b->bad || b->first != b)
+			continue;
+		r = apply_rule_for(A, b->pattern);
+		if (r < 0 || !block_nwants(A, b))
+			continue;	/* a block without statements has no rule */
+		A->rule_used[r] = true;
+		rule_name(A, b, name);
+		if (A->rules[r].nprogs != block_nwants(A, b))
+			continue;
+		if (!b->rule_only) {
+			if (strcmp(A->rules[r].name, name))
+				continue;	/* changed: plan() finds what it replaces */
+			for (j = 0, k = 0; j < A->nwants; j++)
+				if (A->wants[j]->blk == b &&
+				    !attached_in(A, b->ref.id, A->wants[j]->type, A->rules[r].progs[k++].id))
+					break;
+			if (j < A->nwants)
+				continue;
+		}
+		/* Same statements: kept; changed: each replaces its position's. */
+		for (j = 0, k = 0; j < A->nwants; j++) {
+			struct want *w = A->wants[j];
+
+			if (w->blk != b)
+				continue;
+			if (!strcmp(A->rules[r].name, name))
+				w->rule_keep_id = A->rules[r].progs[k].id;
+			else if (A->rules[r].progs[k].attach_type == w->type &&
+				 A->rules[r].progs[k].flags == w->flags)
+				w->rule_old_id = A->rules[r].progs[k].id;
+			k++;
+		}
+	}
+}
+
+static bool same_entries(const struct rule_info *r, const struct rule_prog *e, uint32_t n,
+			 bool ids)
+{
+	uint32_t i;
+
+	if (r->nprogs != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (r->progs[i].attach_type != e[i].attach_type || r->progs[i].flags != e[i].flags ||
+		    (ids && r->progs[i].id != e[i].id))
+			return false;
+	return true;
+}
+
+static int rop_push(struct apply *A, uint32_t added, const struct rule_info *replaced,
+		    const struct rule_info *old)
+{
+	struct rule_op *o = realloc(A->rops, (A->nrops + 1) * sizeof(*o));
+
+	if (!o) {
+		err("out of memory");
+		return -ENOMEM;
+	}
+	A->rops = o;
+	o[A->nrops].added = added;
+	o[A->nrops].replaced = replaced;
+	o[A->nrops].old = old;
+	A->nrops++;
+	return 0;
+}
+
+/* Make each block's rule; what goes is removed later (rules_finish). */
+static int rules_sync(struct apply *A)
+{
+	struct rule_prog e[CGADDR_MAX_RULE_PROGS];
+	char name[CGADDR_NAME_LEN], what[200];
+	const struct rule_info *old;
+	uint32_t i, n, id;
+	int r, ret = 0;
+
+	for (i = 0; i < A->nblocks && !ret; i++) {
+		struct block *b = A->blocks[i];
+
+		if (b->bad || b->first != b)
+			continue;
+		n = block_entries(A, b, e);
+		if (!n)
+			continue;
+		rule_name(A, b, name);
+		r = apply_rule_for(A, b->pattern);
+		old = r >= 0 ? &A->rules[r] : NULL;
+		if (old && !strcmp(old->name, name) && same_entries(old, e, n, true))
+			continue;
+		if (old && same_entries(old, e, n, false)) {
+			snprintf(what, sizeof(what), "apply: %s: replacing the rule's programs", b->where);
+			ret = rule_replace(A->nl, old->id, name, e, n, what);
+			if (!ret)
+				ret = rop_push(A, 0, old, NULL);
+		} else {
+			snprintf(what, sizeof(what), "apply: %s: making the rule for %s", b->where,
+				 b->pattern);
+			ret = rule_add(A->nl, b->pattern, name, e, n, &id, what);
+			if (!ret)
+				ret = rop_push(A, id, NULL, old);
+		}
+	}
+	return ret;
+}
+
+static void rules_undo(struct apply *A)
+{
+	while (A->nrops) {
+		const struct rule_op *o = &A->rops[--A->nrops];
+
+		if (o->added)
+			rule_del(A->nl, o->added, "apply: undoing: removing a rule");
+		else
+			rule_replace(A->nl, o->replaced->id, o->replaced->name, o->replaced->progs,
+				     o->replaced->nprogs, "apply: undoing: putting a rule back");
+	}
+}
+
+/* Whether program @id goes: replaced or detached by this run. */
+static bool goes(const struct apply *A, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < A->nhaves; i++)
+		if (A->haves[i]->id == id &&
+		    (A->haves[i]->fate == H_REPLACED || A->haves[i]->fate == H_STALE))
+			return true;
+	return false;
+}
+
+/* Delete those programs of (old) rule @r nothing else deletes or uses. */
+static void rule_progs_drop(struct apply *A, const struct rule_info *r)
+{
+	uint32_t k, j;
+
+	for (k = 0; k < r->nprogs; k++) {
+		bool used = goes(A, r->progs[k].id);
+
+		for (j = 0; j < A->nwants && !used; j++)
+			used = want_id(A->wants[j]) == r->progs[k].id;
+		if (!used)
+			prog_delete(A->nl, r->progs[k].id, "apply: deleting a rule's program");
+	}
+}
+
+/* Delete rule @r and those of its programs nothing else deletes or uses. */
+static void rule_drop(struct apply *A, const struct rule_info *r, const char *what)
+{
+	if (!rule_del(A->nl, r->id, what))
+		rule_progs_drop(A, r);
+}
+
+/*
+ * The new policy is in force: the rules replaced by new ones, those of
+ * cgroups the files no longer name, and 'cgaddr pin' rules of patterns the
+ * files pin (the files give their pin) go.
+ */
+static void rules_finish(struct apply *A)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < A->nrops; i++) {
+		if (A->rops[i].old)
+			rule_drop(A, A->rops[i].old, "apply: removing the old rule");
+		else if (A->rops[i].replaced)
+			rule_progs_drop(A, A->rops[i].replaced);
+	}
+	for (i = 0; i < A->nrules; i++) {
+		const struct rule_info *r = &A->rules[i];
+		bool pinned = false;
+
+		for (j = 0; j < A->nblocks && !pinned; j++)
+			pinned = !A->blocks[j]->bad && A->blocks[j]->first == A->blocks[j] &&
+				 A->blocks[j]->rule_only && A->blocks[j]->pin_where &&
+				 !strcmp(A->blocks[j]->pattern, r->pattern);
+		if (!strncmp(r->name, APPLY_RULE, strlen(APPLY_RULE)) && !A->rule_used[i])
+			rule_drop(A, r, "apply: removing a rule the files no longer have");
+		else if (!strcmp(r->name, "pin") && pinned)
+			rule_drop(A, r, "apply: removing a pin rule the files take over");
+	}
 }
 
 /* ---- changing it ---------------------------------------------------------------------------- */
@@ -1000,18 +1314,6 @@ static int apply_load_one(struct nl *nl, struct prog_spec *spec, const char *wha
 	return ret;
 }
 
-/* Whether program @id goes: replaced or detached by this run. */
-static bool goes(const struct apply *A, uint32_t id)
-{
-	uint32_t i;
-
-	for (i = 0; i < A->nhaves; i++)
-		if (A->haves[i]->id == id &&
-		    (A->haves[i]->fate == H_REPLACED || A->haves[i]->fate == H_STALE))
-			return true;
-	return false;
-}
-
 /*
  * A pin rule (cgaddr pin) whose programs this run replaced or detached,
  * every one of them, was taken over by the files: it goes, so that its
@@ -1044,7 +1346,7 @@ static int execute(struct apply *A)
 	for (i = 0; i < A->nwants && !ret; i++) {
 		struct want *w = A->wants[i];
 
-		if (w->keep)
+		if (kept(w))
 			continue;
 		snprintf(what, sizeof(what), "apply: %s: loading %s", w->where, w->spec.name);
 		ret = apply_load_one(A->nl, &w->spec, what, &w->new_id);
@@ -1057,14 +1359,18 @@ static int execute(struct apply *A)
 		if (A->haves[i]->fate == H_STALE)
 			ret = detach_have(A, A->haves[i]);
 	for (i = 0; i < A->nwants && !ret; i++)
-		if (!A->wants[i]->keep && !A->wants[i]->old)
+		if (!kept(A->wants[i]) && !A->wants[i]->old && !A->wants[i]->blk->rule_only)
 			ret = attach_want(A, A->wants[i]);
+	if (!ret)
+		ret = rules_sync(A);
 	if (ret) {
+		rules_undo(A);
 		undo(A);
 		err("apply: undone: the policy in force is what it was before this run");
 		return ret;
 	}
 	/* In force: delete what was replaced or detached, unless attached elsewhere too. */
+	rules_finish(A);
 	drop_taken_rules(A);
 	for (i = 0; i < A->nhaves; i++) {
 		struct have *h = A->haves[i];
@@ -1099,9 +1405,11 @@ static int state_save(struct apply *A)
 		"# CGROUP_ID TYPE PROG_ID LOAD_TIME FLAGS FINGERPRINT KIND NAME CGROUP\n");
 	for (i = 0; i < A->nwants; i++) {
 		const struct want *w = A->wants[i];
-		uint32_t id = w->keep ? w->keep->id : w->new_id;
+		uint32_t id = want_id(w);
 		const struct prog_info *p = prog_by_id(A, id);
 
+		if (w->blk->rule_only)
+			continue;	/* the rule itself records it */
 		fprintf(f, "%llu %s %u %llu %u %016llx %s %s %s\n",
 			(unsigned long long)w->blk->ref.id, type_str(w->type), id,
 			(unsigned long long)(p ? p->load_time : 0), w->flags,
@@ -1147,7 +1455,7 @@ static void json_id_or_null(const char *key, uint32_t id)
 /* The replaced program's id, if any. */
 static uint32_t replaced_id(const struct want *w)
 {
-	return w->old ? w->old->id : w->foreign;
+	return w->old ? w->old->id : w->foreign ? w->foreign : w->rule_old_id;
 }
 
 static void json_want_prog(const struct want *w)
@@ -1156,8 +1464,8 @@ static void json_want_prog(const struct want *w)
 	json_kv_string("name", w->spec.name);
 	json_kv_string("type", type_str(w->type));
 	json_kv_string("flags", attach_flags_str(w->flags));
-	json_id_or_null("id", w->keep ? w->keep->id : w->new_id);
-	json_id_or_null("replaced", w->keep ? 0 : replaced_id(w));
+	json_id_or_null("id", want_id(w));
+	json_id_or_null("replaced", kept(w) ? 0 : replaced_id(w));
 	if (w->object)
 		json_kv_string("object", w->object);
 	json_end_object();
@@ -1190,12 +1498,12 @@ static void json_action(const char *action, const char *what, const char *cgroup
 /* One program of a pin, in the text form: "pin_bind4 id 3 replacing id 1". */
 static void text_pin_prog(const struct want *w, bool first)
 {
-	uint32_t id = w->keep ? w->keep->id : w->new_id;
+	uint32_t id = want_id(w);
 
 	printf("%s%s", first ? "" : ", ", w->spec.name);
 	if (id)
 		printf(" id %u", id);
-	if (!w->keep && replaced_id(w))
+	if (!kept(w) && replaced_id(w))
 		printf(" replacing id %u", replaced_id(w));
 }
 
@@ -1205,7 +1513,7 @@ static void report_pin(struct apply *A, struct block *b)
 	uint32_t i;
 
 	for (i = 0; i < A->nwants; i++)
-		if (A->wants[i]->blk == b && A->wants[i]->kind == K_PIN && !A->wants[i]->keep)
+		if (A->wants[i]->blk == b && A->wants[i]->kind == K_PIN && !kept(A->wants[i]))
 			changed = true;
 	if (changed)
 		A->changes++;
@@ -1238,10 +1546,10 @@ static void report_pin(struct apply *A, struct block *b)
 
 static void report_prog(struct apply *A, const struct want *w)
 {
-	const char *verb = w->keep ? "unchanged" : "attach";
-	uint32_t id = w->keep ? w->keep->id : w->new_id;
+	const char *verb = kept(w) ? "unchanged" : "attach";
+	uint32_t id = want_id(w);
 
-	if (w->keep)
+	if (kept(w))
 		A->unchanged++;
 	else
 		A->changes++;
@@ -1254,13 +1562,13 @@ static void report_prog(struct apply *A, const struct want *w)
 		json_end_object();
 		return;
 	}
-	if (w->keep)
+	if (kept(w))
 		printf("unchanged: %s on %s %s%s (id %u)\n", w->spec.name, w->blk->arg,
 		       type_str(w->type), flags_suffix(w->flags), id);
 	else
 		printf("%s %s to %s %s%s", opt_dry_run ? "would attach" : "attached", w->spec.name,
 		       w->blk->arg, type_str(w->type), flags_suffix(w->flags));
-	if (w->keep)
+	if (kept(w))
 		return;
 	if (id && replaced_id(w))
 		printf(" (id %u, replacing id %u%s)", id, replaced_id(w),
@@ -1332,6 +1640,52 @@ static void report_stale(struct apply *A, uint64_t cgid, bool pinned)
 	}
 }
 
+/* Whether one of @r's programs is a have this run detaches (reported as such). */
+static bool rule_has_stale_have(const struct apply *A, const struct rule_info *r)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < A->nhaves; i++)
+		for (k = 0; k < r->nprogs; k++)
+			if (A->haves[i]->fate == H_STALE && A->haves[i]->id == r->progs[k].id)
+				return true;
+	return false;
+}
+
+/* Rules of cgroups and patterns the files no longer name. */
+static void report_rules(struct apply *A)
+{
+	uint32_t i;
+
+	for (i = 0; i < A->nrules; i++) {
+		const struct rule_info *r = &A->rules[i];
+
+		if (strncmp(r->name, APPLY_RULE, strlen(APPLY_RULE)) || A->rule_used[i] ||
+		    rule_has_stale_have(A, r))
+			continue;	/* a cgroup's detached programs say it already */
+		A->changes++;
+		if (opt_json) {
+			json_action("remove", "rule", r->pattern, NULL);
+			json_kv_uint("rule", r->id);
+			json_end_object();
+		} else {
+			printf("%s the rule for %s (id %u)\n", opt_dry_run ? "would remove" : "removed",
+			       r->pattern, r->id);
+		}
+	}
+}
+
+/* Whether the run changes (or, dry, would change) a statement of block @b. */
+static bool block_changed(const struct apply *A, const struct block *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < A->nwants; i++)
+		if (A->wants[i]->blk == b && !kept(A->wants[i]))
+			return true;
+	return false;
+}
+
 static void report(struct apply *A)
 {
 	uint32_t i, j;
@@ -1353,7 +1707,11 @@ static void report(struct apply *A)
 			if (A->wants[j]->blk == b && A->wants[j]->kind == K_PROG)
 				report_prog(A, A->wants[j]);
 		report_stale(A, b->ref.id, b->pin_where != NULL);
+		if (b->rule_only && !opt_json && block_changed(A, b))
+			printf("  (%s: in force in each such cgroup from the moment it is made)\n",
+			       rule_is_glob(b->arg) ? "a pattern" : "no such cgroup now");
 	}
+	report_rules(A);
 	/* Cgroups the files no longer name, in the order of the state file. */
 	for (i = 0; i < A->nhaves; i++) {
 		const struct have *h = A->haves[i];
@@ -1400,6 +1758,7 @@ static void apply_free(struct apply *A)
 		free(A->blocks[i]->arg);
 		free(A->blocks[i]->where);
 		free(A->blocks[i]->pin_where);
+		free(A->blocks[i]->pattern);
 		free(A->blocks[i]);
 	}
 	free(A->blocks);
@@ -1409,6 +1768,9 @@ static void apply_free(struct apply *A)
 	}
 	free(A->haves);
 	free(A->journal);
+	free(A->rops);
+	free(A->rule_used);
+	rule_free_all(A->rules, A->nrules);
 	query_free(A->items, A->nitems);
 	free(A->progs);
 	nl_close(A->nl);
@@ -1489,11 +1851,16 @@ int do_apply(int argc, char **argv)
 	if (!ret)
 		ret = prog_get_all(A.nl, &A.progs, &A.nprogs);
 	if (!ret)
+		ret = rule_get_all(A.nl, &A.rules, &A.nrules);
+	if (!ret && !(A.rule_used = xcalloc(A.nrules, sizeof(*A.rule_used))))
+		ret = -ENOMEM;
+	if (!ret)
 		ret = state_load(&A);
 	if (!ret)
 		ret = take_over_pins(&A);
 	if (ret)
 		goto out;
+	plan_rules(&A);
 	plan(&A);
 	ret = check_types(&A);
 	if (!ret && A.errors) {

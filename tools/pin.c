@@ -600,7 +600,7 @@ static int pin_apply(const struct pin_args *a, struct slot *slots)
 	n = pin_entries(slots, entries);
 	if (old && same_shape(old, entries, n)) {
 		/* The module replaces them in place wherever the rule is in force. */
-		ret = rule_replace(nl, old->id, entries, n, "pin: replacing the programs");
+		ret = rule_replace(nl, old->id, NULL, entries, n, "pin: replacing the programs");
 		if (ret) {
 			undo(nl, &ref, slots);
 			goto out;

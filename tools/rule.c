@@ -159,15 +159,17 @@ int rule_add(struct nl *nl, const char *pattern, const char *name, const struct 
 	return ret ? nl_fail(nl, ret, what) : 0;
 }
 
-int rule_replace(struct nl *nl, uint32_t id, const struct rule_prog *progs, uint32_t n,
-		 const char *what)
+int rule_replace(struct nl *nl, uint32_t id, const char *name, const struct rule_prog *progs,
+		 uint32_t n, const char *what)
 {
-	struct nl_msg *m = nl_msg_new(nl, CGADDR_CMD_RULE_REPLACE, false, 16 + n * 40);
+	struct nl_msg *m = nl_msg_new(nl, CGADDR_CMD_RULE_REPLACE, false, 48 + n * 40);
 	int ret;
 
 	if (!m)
 		return -ENOMEM;
 	nl_put_u32(m, CGADDR_A_RULE_ID, id);
+	if (name)
+		nl_put_str(m, CGADDR_A_RULE_NAME, name);
 	put_progs(m, progs, n);
 	ret = nl_talk(nl, m, NULL, NULL);
 	nl_msg_free(m);

@@ -54,8 +54,9 @@ const struct rule_info *rule_find(const struct rule_info *rules, uint32_t cnt,
 
 int rule_add(struct nl *nl, const char *pattern, const char *name, const struct rule_prog *progs,
 	     uint32_t n, uint32_t *id, const char *what);
-int rule_replace(struct nl *nl, uint32_t id, const struct rule_prog *progs, uint32_t n,
-		 const char *what);
+/* @name: the rule's new name, or NULL to keep it. */
+int rule_replace(struct nl *nl, uint32_t id, const char *name, const struct rule_prog *progs,
+		 uint32_t n, const char *what);
 int rule_del(struct nl *nl, uint32_t id, const char *what);
 
 /* Prints one rule: text, or a JSON object. */

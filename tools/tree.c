@@ -7,9 +7,13 @@
  *         bind4         multi     12 demo, 13 mark4
  *       a/  (removed)
  *           bind6         none      14 deny6
+ *     web/
+ *         bind4         multi     15 pin_bind4 [rule 2]
+ *   rules: 2 web by pin (in force in 1 cgroup), 3 db@* by apply:1e2f0a3b (in none now)
  *
  * Paths come from the module (relative to the reader's cgroup namespace);
- * cgroups without attachments appear only as the way to deeper ones.
+ * cgroups without attachments appear only as the way to deeper ones.  A
+ * program a rule attached there is marked with the rule.
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +25,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "prog.h"
+#include "rule.h"
 #include "util.h"
 
 /* Path order, component by component: "/a" < "/a/b" < "/a-b". */
@@ -106,20 +111,71 @@ static void print_comps(const struct query_item *it, const char *rel, unsigned i
 	}
 }
 
-static void print_progs(const struct query_item *it, const struct prog_info *progs,
-			uint32_t nprogs)
+struct tree_info {
+	const struct prog_info *progs;
+	uint32_t nprogs;
+	const struct rule_info *rules;
+	uint32_t nrules;
+};
+
+/* The rule that holds program @id of @it in force in its cgroup, or NULL. */
+static const struct rule_info *rule_of(const struct tree_info *t, const struct query_item *it,
+				       uint32_t id)
 {
+	uint32_t i, j, k;
+
+	for (i = 0; i < t->nrules; i++) {
+		const struct rule_info *r = &t->rules[i];
+
+		for (j = 0; j < r->ncgroups && r->cgroups[j].id != it->cgroup_id; j++)
+			;
+		if (j == r->ncgroups)
+			continue;
+		for (k = 0; k < r->nprogs; k++)
+			if (r->progs[k].id == id && r->progs[k].attach_type == it->attach_type)
+				return r;
+	}
+	return NULL;
+}
+
+static void print_progs(const struct query_item *it, const struct tree_info *t)
+{
+	const struct rule_info *r;
 	uint32_t k;
 
-	for (k = 0; k < it->cnt; k++)
+	for (k = 0; k < it->cnt; k++) {
 		printf("%s%u %s", k ? ", " : "", it->ids[k],
-		       prog_name_in(progs, nprogs, it->ids[k]));
+		       prog_name_in(t->progs, t->nprogs, it->ids[k]));
+		r = rule_of(t, it, it->ids[k]);
+		if (r)
+			printf(" [rule %u]", r->id);
+	}
 	putchar('\n');
 }
 
-static void print_json(const struct query_item *it, const struct prog_info *progs,
-		       uint32_t nprogs)
+/* Every rule, on one line: where it is in force is above. */
+static void print_rules(const struct tree_info *t)
 {
+	uint32_t i;
+
+	if (!t->nrules)
+		return;
+	printf("rules:");
+	for (i = 0; i < t->nrules; i++) {
+		const struct rule_info *r = &t->rules[i];
+
+		printf("%s %u %s by %s (", i ? "," : "", r->id, r->pattern, r->name);
+		if (r->ncgroups)
+			printf("in force in %u cgroup%s)", r->ncgroups, r->ncgroups == 1 ? "" : "s");
+		else
+			printf("in none now)");
+	}
+	putchar('\n');
+}
+
+static void print_json(const struct query_item *it, const struct tree_info *t)
+{
+	const struct rule_info *r;
 	uint32_t k;
 
 	json_begin_object();
@@ -135,7 +191,13 @@ static void print_json(const struct query_item *it, const struct prog_info *prog
 	for (k = 0; k < it->cnt; k++) {
 		json_begin_object();
 		json_kv_uint("id", it->ids[k]);
-		json_kv_string("name", prog_name_in(progs, nprogs, it->ids[k]));
+		json_kv_string("name", prog_name_in(t->progs, t->nprogs, it->ids[k]));
+		r = rule_of(t, it, it->ids[k]);
+		json_key("rule");
+		if (r)
+			json_uint(r->id);
+		else
+			json_null();
 		json_end_object();
 	}
 	json_end_array();
@@ -143,7 +205,7 @@ static void print_json(const struct query_item *it, const struct prog_info *prog
 }
 
 static void print_tree(const struct query_item *items, uint32_t cnt, const char *root,
-		       const char *root_display, const struct prog_info *progs, uint32_t nprogs)
+		       const char *root_display, const struct tree_info *t)
 {
 	const char *prev = NULL, *rel;
 	uint64_t prev_id = 0;
@@ -161,7 +223,7 @@ static void print_tree(const struct query_item *items, uint32_t cnt, const char 
 		if (!rel)
 			continue;
 		if (opt_json) {
-			print_json(it, progs, nprogs);
+			print_json(it, t);
 			continue;
 		}
 		n = ncomps(rel);
@@ -171,13 +233,15 @@ static void print_tree(const struct query_item *items, uint32_t cnt, const char 
 		print_comps(it, rel, common, n);
 		printf("%*s%-13s %-9s ", 2 * (n + 1) + 2, "", type_str(it->attach_type),
 		       attach_flags_str(it->flags));
-		print_progs(it, progs, nprogs);
+		print_progs(it, t);
 		prev = rel;
 		prev_id = it->cgroup_id;
 	}
 	if (opt_json) {
 		json_end_array();
 		json_finish();
+	} else {
+		print_rules(t);
 	}
 }
 
@@ -235,7 +299,9 @@ int do_cgroup_tree(int argc, char **argv)
 {
 	struct query_item *items = NULL;
 	struct prog_info *progs = NULL;
-	uint32_t cnt = 0, nprogs = 0;
+	struct rule_info *rules = NULL;
+	uint32_t cnt = 0, nprogs = 0, nrules = 0;
+	struct tree_info t;
 	char *root = NULL, *display = NULL;
 	struct nl *nl;
 	int ret;
@@ -251,11 +317,15 @@ int do_cgroup_tree(int argc, char **argv)
 	ret = cgroup_query(nl, NULL, NULL, false, &items, &cnt);
 	if (!ret)
 		ret = prog_get_all(nl, &progs, &nprogs);
+	if (!ret)
+		ret = rule_get_all(nl, &rules, &nrules);
 	if (!ret) {
+		t = (struct tree_info){ progs, nprogs, rules, nrules };
 		qsort(items, cnt, sizeof(*items), item_cmp);
-		print_tree(items, cnt, root, display, progs, nprogs);
+		print_tree(items, cnt, root, display, &t);
 	}
 	query_free(items, cnt);
+	rule_free_all(rules, nrules);
 	free(progs);
 	nl_close(nl);
 out:

@@ -146,10 +146,11 @@
  * CGADDR_CMD_RULE_REPLACE (do, admin)
  *	Required: CGADDR_A_RULE_ID, CGADDR_A_RULE_PROGS with as many entries
  *	as the rule has, each with the attach type and flags of the entry at
- *	its position.  Each program is replaced in place (MULTI with
- *	REPLACE) in every cgroup where the rule is in force, so there is no
- *	moment without policy; cgroups made later get the new programs.  On
- *	failure everything is put back.
+ *	its position; optional CGADDR_A_RULE_NAME renames it.  Each program
+ *	is replaced in place (MULTI with REPLACE) in every cgroup where the
+ *	rule is in force, so there is no moment without policy (where the new
+ *	program is attached already, the old one is only detached); cgroups
+ *	made later get the new programs.  On failure everything is put back.
  *
  * CGADDR_CMD_RULE_GET (do with CGADDR_A_RULE_ID, or dump of all)
  *	Answers per rule: CGADDR_A_RULE_ID, CGADDR_A_RULE_NAME,

@@ -5,6 +5,9 @@
 #   make bench [KVER=6.1] [BENCH_ARGS=...]   tests/bench/run (see its header)
 #   make bench-build                         what the guest needs: sockbench,
 #                                            the benchmark's BPF objects
+#   make bench-insns [KVER=6.1]              guest instructions per call
+#                                            (tests/bench/insns/insns.mk);
+#                                            make bench runs it too
 #
 # Included by the top Makefile (-include tests/bench/bench.mk); until then:
 #   make -f Makefile -f tests/bench/bench.mk bench
@@ -37,7 +40,10 @@ bench-build: $(BENCH_GUEST) $(BENCH_PROG_OBJS)
 
 tools: bench-build
 
-bench: bench-build
+bench: bench-build insns-build
 	tests/bench/run --kernel $(KVER) --vm $(BENCH_ARGS)
+	tests/bench/insns/run --kernel $(KVER) --no-build $(INSNS_ARGS)
+
+-include tests/bench/insns/insns.mk
 
 endif

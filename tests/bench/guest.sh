@@ -136,6 +136,9 @@ bench() {
 	sh -c 'echo $$ > "$0/cgroup.procs" && exec sockbench "$@"' "$ME" "$@"
 }
 
+# tests/bench/insns/insns-guest.sh sources this file for the variants above.
+[ -n "${BENCH_FUNCTIONS_ONLY:-}" ] && return 0
+
 # ---- setup --------------------------------------------------------------------
 say "kernel $(uname -r); $(grep -c ^processor /proc/cpuinfo) CPUs; $(awk '/MemTotal/ { print $2 " kB" }' /proc/meminfo)"
 $IP link add bench0 type dummy

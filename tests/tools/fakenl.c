@@ -590,10 +590,11 @@ static int do_prog_del(void)
 	p = prog_find(mnl_attr_get_u32(tb[CGADDR_A_PROG_ID]));
 	if (!p)
 		return fail(-ENOENT, "no program with this id");
-	if (p->attach_cnt)
-		return fail(-EBUSY, "the program is attached; detach it first");
+	/* In the module's order: a rule's program is attached too, mostly. */
 	if (rule_holding(p->id))
 		return fail(-EBUSY, "a rule holds the program; delete the rule first");
+	if (p->attach_cnt)
+		return fail(-EBUSY, "the program is attached; detach it first");
 	*p = st.progs[--st.nprogs];
 	return 0;
 }
@@ -1044,15 +1045,22 @@ static void rule_swap(uint32_t from, uint32_t to)
 	struct fprog *p = prog_find(from), *q = to ? prog_find(to) : NULL;
 	uint32_t i, k;
 
+	if (from == to)
+		return;		/* the same program: nothing moves (as the module) */
+
 	for (i = 0; i < st.natts; i++) {
 		struct fatt *a = &st.atts[i];
 
+		bool has_to = false;
+
+		for (k = 0; q && k < a->cnt; k++)
+			has_to |= a->ids[k] == to;
 		for (k = 0; k < a->cnt; k++) {
 			if (a->ids[k] != from)
 				continue;
 			if (p)
 				p->attach_cnt--;
-			if (q) {
+			if (q && !has_to) {
 				a->ids[k] = to;
 				q->attach_cnt++;
 			} else {
@@ -1064,6 +1072,18 @@ static void rule_swap(uint32_t from, uint32_t to)
 	}
 }
 
+/* Whether a rule other than @r holds program @id (its attachments stay). */
+static bool rule_shared(const struct frule *r, uint32_t id)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < st.nrules; i++)
+		for (k = 0; &st.rules[i] != r && k < st.rules[i].n; k++)
+			if (st.rules[i].ids[k] == id)
+				return true;
+	return false;
+}
+
 static int do_rule_del(void)
 {
 	struct frule *r = rule_find_id();
@@ -1073,7 +1093,8 @@ static int do_rule_del(void)
 		return fail(-ENOENT, "no rule with this id");
 	rule_log("RULE_DEL", r);
 	for (k = 0; k < r->n; k++)
-		rule_swap(r->ids[k], 0);
+		if (!rule_shared(r, r->ids[k]))
+			rule_swap(r->ids[k], 0);
 	*r = st.rules[--st.nrules];
 	return 0;
 }
@@ -1095,6 +1116,8 @@ static int do_rule_replace(void)
 	for (k = 0; k < r->n; k++)
 		if (fresh.types[k] != r->types[k] || fresh.flags[k] != r->flags[k])
 			return fail(-EINVAL, "a replacement keeps the attach type and flags");
+	if (tb[CGADDR_A_RULE_NAME])
+		snprintf(fresh.name, sizeof(fresh.name), "%s", mnl_attr_get_str(tb[CGADDR_A_RULE_NAME]));
 	rule_log("RULE_REPLACE", &fresh);
 	for (k = 0; k < r->n; k++)
 		rule_swap(r->ids[k], fresh.ids[k]);

@@ -88,6 +88,11 @@ json() {
 	"$JSONCK" "$1" <"$W/out" || fail "no valid JSON value at $1 in: $OUT"
 }
 
+# no_json PATH MSG: the last stdout has no value at PATH.
+no_json() {
+	! "$JSONCK" "$1" <"$W/out" >/dev/null 2>&1 || fail "$2: $OUT"
+}
+
 expect() {
 	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
 }
@@ -915,7 +920,6 @@ CONF
 		"$f:3: pin: ipv4: '192.0.2' is not an IPv4 address" \
 		"$f:4: pin: ipv4 given twice" \
 		"$f:5: unknown statement 'frob' (pin or program, or a [CGROUP] header)" \
-		"$f:6: cgroup 'nope': $W/cg/nope does not exist" \
 		"$f:7: program: rewrite.o has 2 programs (rewrite4, rewrite6): choose one with func NAME" \
 		"$f:9: program: rewrite4 of rewrite.o is a bind4 program: it cannot attach to connect4" \
 		"$f:10: $W/conf/missing.o: No such file or directory" \
@@ -929,7 +933,7 @@ CONF
 		"$g:3: a bind4 is attached with multi at $g:2, here with none: the programs of a cgroup and type share their flags" \
 		"$g:7: a sendmsg4 has a program already ($g:6): without multi a cgroup has one program" \
 		"$g:8: cgroup 'id:5': give a path relative to the cgroup v2 mount or an absolute one" \
-		"apply: 18 errors in the configuration; nothing was changed"; do
+		"apply: 17 errors in the configuration; nothing was changed"; do
 		grep -qF -- "cgaddr: $e" <<<"$ERR" || fail "stderr lacks 'cgaddr: $e': $ERR"
 	done
 	[ -s "$W/log" ] && fail "the module was asked something: $(cat "$W/log")"
@@ -1020,12 +1024,17 @@ apply: 4 changed, 0 unchanged" "apply after the edit"
 3 pin_bind6" "a/b: the manual pin stays"
 	ok "$ASAN" cgroup show c
 	expect "$OUT" "" "c: detached"
-	# A program removed by hand is not apply's any more: attached again.
+	# apply's rule for a holds its programs: not deleted by hand.
+	bad "cgaddr: prog del: a rule holds the program; delete the rule first" \
+		"$ASAN" prog del 10
+	# A program detached by hand is attached again (a new copy; the
+	# rule's old one goes).
 	ok "$ASAN" cgroup detach a bind6 10
-	ok "$ASAN" prog del 10
+	: >"$W/log"
 	ok "$ASAN" apply $S "$W/conf"
 	has "attached rewrite6 to a bind6 multi (id 11)"
 	has "apply: 1 changed, 1 unchanged"
+	logged "PROG_DEL id=10"
 	# An empty configuration: everything apply attached goes, nothing else.
 	rm "$W/conf/web.conf"
 	ok "$ASAN" apply $S "$W/conf"
@@ -1064,6 +1073,86 @@ CONF
 	has "pinned a to 192.0.2.20 (pin_bind4 id 3, pin_bind6 id 4, pin_connect4 id 5, pin_connect6 id 6, pin_sendmsg4 id 7)"
 	CGADDR_FAKE_TYPES=all ok "$ASAN" apply $S "$W/conf/a.conf"
 	has "apply: nothing to change (1 unchanged)"
+}
+
+case_apply_rules() {
+	fake
+	local S="--state $W/apply.state"
+	# A unit that has not started, and a template's instances: rules only,
+	# not errors; a cgroup that exists gets its programs and a rule too.
+	apply_conf web.conf <<'CONF'
+[system.slice/nginx.service]
+pin ipv4 192.0.2.20 bind-only
+[system.slice/web@*.service]
+program rewrite.o func rewrite4 attach bind4 multi
+[a]
+pin ipv4 192.0.2.21 bind-only
+CONF
+	ok "$ASAN" apply $S "$W/conf"
+	expect "$OUT" "pinned system.slice/nginx.service to 192.0.2.20 (pin_bind4 id 1, pin_bind6 id 2)
+  (no such cgroup now: in force in each such cgroup from the moment it is made)
+attached rewrite4 to system.slice/web@*.service bind4 multi (id 3)
+  (a pattern: in force in each such cgroup from the moment it is made)
+pinned a to 192.0.2.21 (pin_bind4 id 4, pin_bind6 id 5)
+apply: 3 changed, 0 unchanged" "apply with rules"
+	logged "pattern=system.slice/nginx.service progs=8:1:2,9:2:2"
+	ok "$ASAN" -j rule list
+	expect "$(json .0.pattern) $(json .1.pattern) $(json .2.pattern)" \
+		"system.slice/nginx.service system.slice/web@*.service a" "the rules"
+	expect "$(json .2.cgroups.0.path)" "/a" "a's rule is in force in a"
+	ok "$ASAN" cgroup tree
+	has "4 pin_bind4 [rule 3]"
+	has "rules: 1 system.slice/nginx.service by apply:"
+	has " (in none now), 2 system.slice/web@*.service by apply:"
+	has "3 a by apply:"
+	has "(in force in 1 cgroup)"
+	ok "$ASAN" -j cgroup tree
+	expect "$(json .0.progs.0.rule)" "3" "tree -j: the rule"
+	no_json .0.cgroups.0 "nginx's rule is in force somewhere"
+	no_json .3 "a fourth rule"
+	ok "$ASAN" apply $S "$W/conf"
+	expect "$OUT" "unchanged: system.slice/nginx.service pinned to 192.0.2.20 (pin_bind4 id 1, pin_bind6 id 2)
+unchanged: rewrite4 on system.slice/web@*.service bind4 multi (id 3)
+unchanged: a pinned to 192.0.2.21 (pin_bind4 id 4, pin_bind6 id 5)
+apply: nothing to change (3 unchanged)" "unchanged rules"
+	# Edited: the unit's pin moves (the rule is replaced in place, same
+	# id), the template's section goes (its rule and program too).
+	apply_conf web.conf <<'CONF'
+[system.slice/nginx.service]
+pin ipv4 192.0.2.22 bind-only
+[a]
+pin ipv4 192.0.2.21 bind-only
+CONF
+	: >"$W/log"
+	ok "$ASAN" apply $S "$W/conf"
+	has "pinned system.slice/nginx.service to 192.0.2.22 (pin_bind4 id 6 replacing id 1, pin_bind6 id 7 replacing id 2)"
+	has "removed the rule for system.slice/web@*.service (id 2)"
+	has "apply: 2 changed, 1 unchanged"
+	logged "RULE_REPLACE id=1"
+	logged "RULE_DEL id=2"
+	for e in 1 2 3; do logged "PROG_DEL id=$e"; done
+	ok "$ASAN" -j rule list
+	expect "$(json .0.id) $(json .1.id)" "1 3" "rules after the edit"
+	no_json .2 "a third rule after the edit"
+	# A hand pin of a pattern the files pin is taken over by the files.
+	ok "$ASAN" pin 'system.slice/db*.service' --ipv4 192.0.2.30 --bind-only
+	apply_conf db.conf <<'CONF'
+[system.slice/db*.service]
+pin ipv4 192.0.2.31 bind-only
+CONF
+	ok "$ASAN" apply $S "$W/conf"
+	ok "$ASAN" -j rule list
+	expect "$(json .2.pattern)" "system.slice/db*.service" "a third rule, the pattern's"
+	grep -q '"name":"pin"' <<<"$OUT" && fail "the hand pin's rule stays: $OUT"
+	no_json .3 "a fourth rule"
+	# Nothing configured: every rule of apply goes, and its programs.
+	rm "$W/conf/web.conf" "$W/conf/db.conf"
+	ok "$ASAN" apply $S "$W/conf"
+	has "removed the rule for system.slice/nginx.service (id 1)"
+	ok "$ASAN" rule list
+	expect "$OUT" "" "no rules left"
+	ok "$ASAN" prog list
+	expect "$OUT" "" "no programs left"
 }
 
 case_apply_undo() {
@@ -1146,7 +1235,7 @@ case_valgrind_cli() {
 	echo "[a]" >"$W/a.conf"
 	$vg "$CLI" apply --state "$W/apply.state" "$W/a.conf" >/dev/null 2>"$W/vg" ||
 		fail "apply, stale: $(cat "$W/vg")"
-	echo "[nope]" >"$W/a.conf"
+	echo "[a] x" >"$W/a.conf"
 	$vg "$CLI" apply --state "$W/apply.state" "$W/a.conf" >/dev/null 2>"$W/vg"
 	[ "$?" = 1 ] || fail "refused apply: $(cat "$W/vg")"
 	grep -q '^==' "$W/vg" && fail "refused apply: $(cat "$W/vg")"

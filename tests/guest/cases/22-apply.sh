@@ -1,7 +1,8 @@
 # cgaddr apply: configuration files make the policy (a pin, a clang object);
 # applying again changes nothing; an edited configuration replaces what
 # changed and removes what went, leaving what was attached by hand; an
-# invalid configuration, or a step the module refuses, changes nothing.
+# invalid configuration, or a step the module refuses, changes nothing;
+# sections for cgroups made later, and patterns, are rules.
 dummy_up cga0 192.0.2.10/24 192.0.2.20/24 2001:db8::10/64 2001:db8::20/64
 cg_new ap1
 cg_new ap2
@@ -141,6 +142,58 @@ expect_match "$out" '^unpinned ap1 \(pin_bind4 id [0-9]+, pin_bind6 id [0-9]+\)$
 expect_eq "$(shown ap1)" "" "empty: ap1 clean"
 expect_eq "$(shown ap2)" "bind6 multi mark6" "empty: mark6 by hand stays"
 expect_eq "$(shown ap3)" "bind4 none deny4" "empty: deny4 by hand stays"
+
+# Sections for a cgroup that does not exist yet (a unit that has not
+# started) and for a pattern (a template's instances) are rules: not
+# errors, in force in each matching cgroup from its mkdir on, again after
+# rmdir and mkdir (a restart); gone, with their programs, when the files
+# no longer have them.
+objs=$(cat /sys/module/cgaddr/parameters/objects)
+CASE_CGROUPS="later/unit later/w@1 later/w@2 later $CASE_CGROUPS"
+[ ! -d "$CG/later" ] || fail "later exists already"
+cat > "$T/conf/30-later.conf" <<EOF
+[later/unit]
+pin ipv4 192.0.2.20 ipv6 2001:db8::20 bind-only
+[later/w@*]
+program /progs/rewrite.o func rewrite4 attach bind4 multi
+EOF
+out=$(ap)
+echo "$out"
+expect_match "$out" '^pinned later/unit to 192\.0\.2\.20 and 2001:db8::20 \(pin_bind4 id [0-9]+, pin_bind6 id [0-9]+\)$' \
+	"later: the pin"
+expect_match "$out" 'no such cgroup now: in force in each such cgroup from the moment it is made' \
+	"later: it says when"
+expect_match "$out" '^attached rewrite4 to later/w@\* bind4 multi \(id [0-9]+\)$' "later: the pattern"
+expect_match "$(cgaddr rule list)" 'later/unit  by apply:' "later: apply's rule"
+mkdir "$CG/later" "$CG/later/unit" "$CG/later/w@1"
+expect_eq "$(in_cg later/unit sockprobe bind tcp 0.0.0.0 4060)" "192.0.2.20 4060" \
+	"later: pinned from mkdir on"
+expect_eq "$(in_cg later/unit sockprobe bind udp :: 4060)" "2001:db8::20 4060" "later: IPv6 too"
+expect_eq "$(in_cg later/w@1 sockprobe bind tcp 0.0.0.0 4040)" "192.0.2.10 4444" \
+	"later: the pattern's program"
+expect_eq "$(in_cg later sockprobe bind tcp 0.0.0.0 4040)" "0.0.0.0 4040" "later: the parent untouched"
+rmdir "$CG/later/unit"
+mkdir "$CG/later/unit" "$CG/later/w@2"
+expect_eq "$(in_cg later/unit sockprobe bind tcp 0.0.0.0 4061)" "192.0.2.20 4061" \
+	"later: made anew, pinned again"
+expect_eq "$(in_cg later/w@2 sockprobe bind tcp 0.0.0.0 4040)" "192.0.2.10 4444" \
+	"later: a second instance"
+# Applied again with the cgroups there: what the rules attached is it.
+out=$(ap)
+echo "$out"
+expect_match "$out" '^unchanged: later/unit pinned to ' "later, again: the pin unchanged"
+expect_match "$out" '^unchanged: rewrite4 on later/w@\* ' "later, again: the pattern unchanged"
+expect_eq "$(shown later/unit)" "bind4 multi pin_bind4
+bind6 multi pin_bind6" "later, again: one pin, not two"
+rm "$T/conf/30-later.conf"
+out=$(ap)
+echo "$out"
+expect_match "$out" '^removed the rule for later/w@\* \(id [0-9]+\)$' "later: the pattern's rule goes"
+expect_eq "$(shown later/unit)" "" "later: unpinned"
+expect_eq "$(shown later/w@1)" "" "later: the pattern's program detached"
+expect_eq "$(cgaddr rule list)" "" "later: no rule left"
+objects_settle "$objs"
+expect_eq "$(cat /sys/module/cgaddr/parameters/objects)" "$objs" "later: object counts back"
 
 rm -rf "$T"
 policy_reset

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host test of the instruction-counting plugin: boot the cached 6.1 kernel
+# under TCG with the plugin, run insns-loop (code of known instruction
+# counts between markers) as /init, and compare the plugin's log with
+# what each case must count.  Ends with "N passed, M failed".
+#
+#   tests/bench/insns/test.sh PLUGIN LOOP_BINARY
+#
+# Per case: the cheapest and the median call are exact; for the cases
+# short enough that an interrupt rarely lands in a batch of them, the
+# cheapest batch is exact as well (a batch can only gain instructions,
+# from interrupts).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+plugin=$(readlink -f "$1")
+loop=$(readlink -f "$2")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cgaddr-insns-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+kdir=$("$top/scripts/kernels.sh" --dir 6.1)
+[ -f "$kdir/ready" ] || QUIET=1 "$top/scripts/kernels.sh" 6.1
+mkdir -p "$tmp/root/dev"
+cp "$loop" "$tmp/root/init"
+(cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$tmp/initramfs.gz"
+timeout -k 5 300 qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 1 -m 256M \
+	-display none -monitor none -no-reboot -nodefaults \
+	-kernel "$kdir/vmlinuz" -initrd "$tmp/initramfs.gz" \
+	-append "console=ttyS0 quiet panic=-1 rdinit=/init -- 5 100" \
+	-serial "file:$tmp/out" -plugin "$plugin" -d plugin -D "$tmp/log" < /dev/null > /dev/null 2>&1
+
+grep '^CASE ' "$tmp/out" | tr -d '\r' > "$tmp/cases"
+grep '^insns: batch ' "$tmp/log" > "$tmp/batches"
+paste -d' ' "$tmp/cases" "$tmp/batches" | awk '
+	# CASE NAME CALLS EXPECTED insns: batch SEQ calls N sum S min M med D max X stray T
+	{ name = $2
+	  if (!(name in want)) { want[name] = $4; cname[++nc] = name }
+	  if ($9 != $3) bad[name] = bad[name] sprintf(" batch %d: %d calls, not %d;", $7, $9, $3)
+	  if ($19 != 0) bad[name] = bad[name] sprintf(" batch %d: %d stray markers;", $7, $19)
+	  if ($15 != $4) bad[name] = bad[name] sprintf(" batch %d: median %d;", $7, $15)
+	  if (!(name in mincall) || $13 < mincall[name]) mincall[name] = $13
+	  if (!(name in minsum) || $11 < minsum[name]) minsum[name] = $11
+	  calls[name] = $3 }
+	END {
+		for (i = 1; i <= nc; i++) { n = cname[i]
+			msg = sprintf("%s: expected %d per call; cheapest call %d, cheapest batch %d / %d calls", \
+				n, want[n], mincall[n], minsum[n], calls[n])
+			ok = bad[n] == "" && mincall[n] == want[n]
+			# Long cases (2,001 instructions and up) may take a timer
+			# interrupt in every batch: only their cheapest call is exact.
+			if (want[n] < 2000) ok = ok && minsum[n] == want[n] * calls[n]
+			else ok = ok && minsum[n] >= want[n] * calls[n]
+			printf "%s %s%s\n", ok ? "ok  " : "FAIL", msg, bad[n]
+			if (ok) pass++; else fail++ }
+		if (nc == 0) { print "FAIL no batches (see the guest output)"; fail++ }
+		printf "insns plugin: %d passed, %d failed\n", pass, fail
+		exit fail != 0 }'
+rc=$?
+if [ "$rc" != 0 ]; then
+	echo "--- guest output"; tail -n 20 "$tmp/out"
+	echo "--- plugin log"; tail -n 20 "$tmp/log"
+fi
+exit "$rc"
