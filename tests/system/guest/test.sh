@@ -139,13 +139,11 @@ journal_has_service() {
 	grep -Eq '^(apply: |pinned |unchanged: |rule +id )' "$W/j"
 }
 
-# ---- policy: /etc/cgaddr.d, or pins where apply cannot take them yet --------
-# `cgaddr apply` of this version may still require every section's cgroup to
-# exist; then the same policy is made of `cgaddr pin` rules (which work on
-# cgroups that do not exist yet and on patterns), run by cgaddr.service
-# through a drop-in so that they are made at every boot too.
-policy_lines() {	# CURL_V4 CURL_V6
-	cat <<EOF
+# ---- policy in /etc/cgaddr.d ---------------------------------------------------
+# Every section is a rule: the units named have not started when
+# cgaddr.service applies the files at boot.
+write_policy() {	# CURL_V4 CURL_V6
+	cat > "$CONF" <<EOF
 [system.slice/nginx.service]
 pin ipv4 192.0.2.10 ipv6 2001:db8::10
 [system.slice/curl-*.service]
@@ -155,33 +153,6 @@ pin ipv4 192.0.2.60 ipv6 2001:db8::60
 [system.slice/pinscope-*.scope]
 pin ipv4 192.0.2.30 ipv6 2001:db8::30
 EOF
-}
-apply_takes_rules() {
-	printf '[system.slice/cgaddr-probe-%s.service]\npin ipv4 192.0.2.99\n' $$ > "$W/probe.conf"
-	cgaddr apply --dry-run --state "$W/probe.state" "$W/probe.conf" >/dev/null 2>&1
-}
-write_policy() {	# CURL_V4 CURL_V6
-	if [ "$(cat "$S/mode")" = files ]; then
-		policy_lines "$@" > "$CONF"
-		return
-	fi
-	mkdir -p /etc/systemd/system/cgaddr.service.d
-	{
-		echo '# Written by the system test: cgaddr apply cannot take these yet.'
-		echo '[Service]'
-		policy_lines "$@" | awk '/^\[/ { cg = substr($0, 2, length($0) - 2); next }
-			{ printf "ExecStartPost=/usr/sbin/cgaddr pin %s --ipv4 %s --ipv6 %s\n", cg, $3, $5 }'
-	} > /etc/systemd/system/cgaddr.service.d/system-test.conf
-	systemctl daemon-reload
-}
-# What makes written policy take effect: a reload (apply), or in the pin
-# mode a restart (the ExecStartPost pins; re-pinning replaces in place).
-policy_reload() {
-	if [ "$(cat "$S/mode")" = files ]; then
-		systemctl reload cgaddr
-	else
-		systemctl restart cgaddr
-	fi
 }
 
 # ---- boot 1 ----------------------------------------------------------------
@@ -212,9 +183,8 @@ service_up() {
 	cgaddr version
 }
 policy_first() {
-	if apply_takes_rules; then echo files > "$S/mode"; else echo pins > "$S/mode"; fi
 	write_policy 192.0.2.20 2001:db8::20
-	policy_reload
+	systemctl reload cgaddr
 	rules_listed
 }
 restart_nginx() {
@@ -271,7 +241,7 @@ reload_changes() {
 	rmdir /sys/fs/cgroup/cgaddr-hand
 	# The units' rule changed in the files: in force for the next unit.
 	write_policy 192.0.2.21 2001:db8::21
-	policy_reload
+	systemctl reload cgaddr
 	curl_pinned 192.0.2.21 2001:db8::21
 }
 
@@ -298,15 +268,15 @@ reinstall() {
 }
 purge() {
 	local left
-	# The test's drop-in (pin mode) is the administrator's file, not the
-	# package's: it goes first.
-	rm -rf /etc/systemd/system/cgaddr.service.d
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q cgaddr cgaddr-dkms
 	left=$(find /lib/modules /usr/src /var/lib/dkms /etc /lib/systemd /usr/lib/systemd /run /usr/sbin \
 		/usr/share /var/lib \( -name 'cgaddr*' -o -name '*cgaddr.ko*' \) \
 		-not -path '/var/lib/cgaddr-test*' -not -path '/etc/systemd/system/cgaddr-test*' \
 		-not -path '/etc/systemd/system/multi-user.target.wants/cgaddr-test*' 2>/dev/null || true)
-	expect_eq "$left" "" "files left"
+	# The policy file is the administrator's, not the package's: dpkg keeps
+	# it (and so its directory), as for any package.
+	expect_eq "$left" /etc/cgaddr.d "files left"
+	expect_eq "$(ls -A /etc/cgaddr.d)" system-test.conf "left in /etc/cgaddr.d"
 	expect_eq "$(dpkg -l 'cgaddr*' 2>/dev/null | grep -c '^[a-z][a-z] ' || true)" 0 "packages known to dpkg"
 	expect_eq "$(systemctl list-unit-files -q cgaddr.service | wc -l)" 0 "cgaddr.service"
 	expect_eq "$(grep -c '^cgaddr ' /proc/modules || true)" 0 "cgaddr module loaded"
@@ -320,9 +290,7 @@ case $boot in
 	t "dpkg -i cgaddr-dkms cgaddr: DKMS builds and installs cgaddr.ko for $(uname -r)" install
 	[ -f "$S/dpkg-seconds" ] && info "dpkg -i with the DKMS build: $(cat "$S/dpkg-seconds")s"
 	t "cgaddr.service enabled by the package, started: the module is loaded" service_up
-	t "policy for units not running yet: rules made" policy_first
-	info "policy mode: $(cat "$S/mode" 2>/dev/null) (files: /etc/cgaddr.d sections; pins: cgaddr pin rules" \
-		"run by a cgaddr.service drop-in, because cgaddr apply needs existing cgroups)"
+	t "/etc/cgaddr.d sections for units not running yet, systemctl reload cgaddr: rules made" policy_first
 	t "nginx restarted after the rule: reachable only on its pinned addresses" restart_nginx
 	t "systemctl restart nginx: a new cgroup, still pinned" restart_nginx
 	t "curl in a curl-*.service unit: nginx sees the pinned sources" curl_pinned 192.0.2.20 2001:db8::20
