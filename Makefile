@@ -7,6 +7,8 @@
 #   make tools               build the cgaddr CLI and the guest test programs
 #   make check               host tests, module, tools, QEMU suite on KVER
 #   make check-matrix        the QEMU suite on every kernel of the matrix
+#   make check-system        cgaddr's .debs on a Debian 12 system under systemd
+#                            (tests/system/run; ~N minutes)
 #   make check-debug         the QEMU suite and the stress test on the debug
 #                            kernel (scripts/debug-kernel.sh builds it once)
 #   make stress              tests/stress/run on KVER (2 minutes)
@@ -79,6 +81,7 @@ module:
 -include tests/long.mk
 -include tests/qemu/qemu.mk
 -include tests/rules/rules.mk
+-include tests/system/system.mk
 
 # ---- tests ---------------------------------------------------------------
 

@@ -15,6 +15,7 @@ PKGS=(
 	linux-source-6.1 python3					# the kernel's selftests
 	dkms dwarves valgrind gnuplot-nox iproute2			# install, bench
 	debhelper dh-dkms lintian groff-base man-db openssl		# packages, docs
+	mmdebstrap e2fsprogs						# the system test
 	debian-archive-keyring ca-certificates
 )
 

@@ -12,6 +12,9 @@
 # (PREEMPT_RT), "6.1-cloud" (the kernel of Debian's cloud images).
 #   scripts/kernels.sh --dir VER       print the unpacked directory of VER
 #   scripts/kernels.sh --list          print the matrix
+#   scripts/kernels.sh --mirror main|security
+#                                      print the system's Debian mirror of that
+#                                      kind (for other tools: tests/system/image)
 #   scripts/kernels.sh debug           build the debug kernel (scripts/debug-kernel.sh:
 #                                      KASAN, lockdep, kmemleak, no BPF; ~40 min)
 #
@@ -275,9 +278,16 @@ fetch() {
 
 case "${1:-}" in
 --list) echo "$MATRIX"; exit 0 ;;
+--mirror)
+	case "${2:-}" in main|security) ;; *) die "usage: $0 --mirror main|security" ;; esac
+	m=$(system_mirror "$2" | head -n1)
+	# Debian's usual layout when the sources name no security archive.
+	[ -n "$m" ] || [ "$2" != security ] || m=$(system_mirror main | head -n1 | sed 's|/debian/*$|/debian-security|')
+	[ -n "$m" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}"
+	echo "$m"; exit 0 ;;
 --dir) [ -n "${2:-}" ] || die "usage: $0 --dir VER"; echo "$CACHE/kernels/$2"; exit 0 ;;
 --all) set -- $MATRIX ;;
--h|--help) sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '4,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 "") set -- 6.1 ;;
 esac
 

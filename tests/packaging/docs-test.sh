@@ -89,7 +89,9 @@ for mode in without with; do
 done
 
 if command -v systemd-analyze >/dev/null; then
-	cp packaging/cgaddr.service "$work/cgaddr.service"
+	# The tool is not installed here: the unit's syntax is checked, with a
+	# stand-in for its path (systemd-analyze wants an executable there).
+	sed 's|/usr/sbin/cgaddr|/bin/true|g' packaging/cgaddr.service > "$work/cgaddr.service"
 	out=$(cd "$work" && systemd-analyze verify --man=no cgaddr.service 2>&1)
 	[ -z "$out" ] && ok "cgaddr.service: systemd-analyze verify" || ko_ "cgaddr.service: systemd-analyze verify" "$out"
 fi
