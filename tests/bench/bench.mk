@@ -20,7 +20,7 @@ BENCH_PROG_SRCS := $(wildcard tests/bench/progs/*.c)
 BENCH_PROG_OBJS := $(patsubst tests/bench/progs/%.c,$(BUILD)/progs/bench_%.o,$(BENCH_PROG_SRCS))
 BENCH_ARGS ?=
 
-$(BUILD)/guest/sockbench: tests/bench/sockbench.c
+$(BUILD)/guest/sockbench: tests/bench/sockbench.c tests/bench/benchsock.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -static -o $@ $<
 

@@ -42,16 +42,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchsock.h"
+
 #define CHUNKS 16
 
 static int verbose;
 static char last_addr[INET6_ADDRSTRLEN + 8] = "-";
-
-static void die(const char *what)
-{
-	fprintf(stderr, "sockbench: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 static double now(void)
 {
@@ -86,24 +82,6 @@ static void note_local(int fd)
 
 	if (verbose && !getsockname(fd, (struct sockaddr *)&ss, &len))
 		note((struct sockaddr *)&ss);
-}
-
-static struct sockaddr_in lo4(unsigned short port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return sa;
-}
-
-static unsigned short port_of(int fd)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-
-	if (getsockname(fd, (struct sockaddr *)&sa, &len))
-		die("getsockname");
-	return ntohs(sa.sin_port);
 }
 
 /* ---- workloads: each runs n operations and returns the seconds taken ---- */

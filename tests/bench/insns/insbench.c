@@ -40,15 +40,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../benchsock.h"
+
 #include "marker.h"
 
 static long rounds = 5, calls = 400;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "insbench: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 /*
  * A system call between START and STOP.  Raw, so that nothing of libc's
@@ -78,28 +74,6 @@ static void flush(const char *w, long round)
 {
 	asm volatile(INSNS_MARK_ASM(INSNS_FLUSH) ::: "memory");
 	printf("INS %s %ld %ld\n", w, round, calls);
-}
-
-static struct sockaddr_in lo4(unsigned short port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return sa;
-}
-
-/*
- * The port of a bound socket.  Only the port: a getsockname4 program of
- * the variant may report another address (bench_pin.o says 127.0.0.2).
- */
-static unsigned short port_of(int fd)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-
-	if (getsockname(fd, (struct sockaddr *)&sa, &len))
-		die("getsockname");
-	return ntohs(sa.sin_port);
 }
 
 /* A UDP socket bound to 127.0.0.1:0, and its address. */

@@ -23,7 +23,7 @@ $(INSNS_LOOP): tests/bench/insns/loop.c tests/bench/insns/marker.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) -static -o $@ $<
 
-$(BUILD)/guest/insbench: tests/bench/insns/insbench.c tests/bench/insns/marker.h
+$(BUILD)/guest/insbench: tests/bench/insns/insbench.c tests/bench/insns/marker.h tests/bench/benchsock.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -static -o $@ $<
 
