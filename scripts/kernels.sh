@@ -78,6 +78,21 @@ system_mirror() {
 	done
 }
 
+# PRIVATE_APT_OPTS: apt options for a private configuration in DIR (its
+# sources in DIR/etc/sources.list, its indexes and downloads below DIR),
+# which reads and writes none of the system's apt state.
+private_apt_opts() {
+	local dir=$1
+	PRIVATE_APT_OPTS=(-o "Dir::Etc::SourceList=$dir/etc/sources.list"
+		  -o Dir::Etc::SourceParts=/dev/null
+		  -o "Dir::State::Lists=$dir/lists"
+		  -o "Dir::State::status=/dev/null"
+		  -o "Dir::Cache::Archives=$dir/archives"
+		  -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+		  -o Debug::NoLocking=1 -o APT::Get::AllowUnauthenticated=false
+		  -o APT::Sandbox::User=root -o Acquire::Retries=3)
+}
+
 APT_OPTS=()
 apt_setup() {
 	local main sec keyring=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -94,14 +109,8 @@ apt_setup() {
 			echo "deb [signed-by=$keyring] $sec $s main"
 		done
 	} > "$APTDIR/etc/sources.list.new"
-	APT_OPTS=(-o "Dir::Etc::SourceList=$APTDIR/etc/sources.list"
-		  -o Dir::Etc::SourceParts=/dev/null
-		  -o "Dir::State::Lists=$APTDIR/lists"
-		  -o "Dir::State::status=/dev/null"
-		  -o "Dir::Cache::Archives=$APTDIR/archives"
-		  -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
-		  -o Debug::NoLocking=1 -o APT::Get::AllowUnauthenticated=false
-		  -o APT::Sandbox::User=root -o Acquire::Retries=3)
+	private_apt_opts "$APTDIR"
+	APT_OPTS=("${PRIVATE_APT_OPTS[@]}")
 	# Refresh the indexes at most once a day, or when the sources changed.
 	if ! cmp -s "$APTDIR/etc/sources.list.new" "$APTDIR/etc/sources.list" ||
 	   [ -z "$(find "$APTDIR/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n1)" ]; then

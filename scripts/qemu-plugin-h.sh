@@ -46,14 +46,8 @@ mkdir -p "$dir"/{lists/partial,archives/partial,etc,src}
 	echo "deb-src [signed-by=$keyring] $main bookworm-updates main"
 	echo "deb-src [signed-by=$keyring] $sec bookworm-security main"
 } > "$dir/etc/sources.list"
-opts=(-o "Dir::Etc::SourceList=$dir/etc/sources.list"
-      -o Dir::Etc::SourceParts=/dev/null
-      -o "Dir::State::Lists=$dir/lists"
-      -o "Dir::State::status=/dev/null"
-      -o "Dir::Cache::Archives=$dir/archives"
-      -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
-      -o Debug::NoLocking=1 -o APT::Get::AllowUnauthenticated=false
-      -o APT::Sandbox::User=root -o Acquire::Retries=3)
+private_apt_opts "$dir"
+opts=("${PRIVATE_APT_OPTS[@]}")
 echo "qemu-plugin-h.sh: fetching the qemu $src_ver source package for qemu-plugin.h" >&2
 apt-get "${opts[@]}" -qq update > "$dir/update.log" 2>&1 ||
 	die "apt-get update failed (see $dir/update.log)"
