@@ -270,6 +270,10 @@ at_boot() {
 	systemctl is-active cgaddr
 	grep '^cgaddr ' /proc/modules
 	rules_listed
+	# The listing and pin --show name the running nginx's cgroup.
+	grep -q 'in force in /system.slice/nginx.service' "$W/rules"
+	cgaddr pin --show system.slice/nginx.service
+	cgaddr pin --show system.slice/nginx.service | grep -q 'pinned to 192.0.2.10 and 2001:db8::10'
 	nginx_pinned
 }
 reinstall() {
