@@ -8,7 +8,7 @@
 #   make check               host tests, module, tools, QEMU suite on KVER
 #   make check-matrix        the QEMU suite on every kernel of the matrix
 #   make check-system        cgaddr's .debs on a Debian 12 system under systemd
-#                            (tests/system/run; ~N minutes)
+#                            (tests/system/run; ~12 minutes under TCG)
 #   make check-debug         the QEMU suite and the stress test on the debug
 #                            kernel (scripts/debug-kernel.sh builds it once)
 #   make stress              tests/stress/run on KVER (2 minutes)

@@ -19,8 +19,9 @@
 # 2001:db8::1 for servers outside every rule; nginx.service pinned to .10;
 # curl-*.service units to .20 (.21 after the reload); pinscope-*.scope to
 # .30; cgaddr run to .40; a cgroup made by hand to .50, then .51;
-# udpclient-*.service to .60.  nginx's access log tells the source address
-# of an HTTP client, a socat UDP server answers with it.
+# udpclient-*.service to .60; tweb@*.service instances to .70.  nginx's
+# access log tells the source address of an HTTP client, a socat UDP
+# server answers with it.
 set -eu
 
 T=/root/cgaddr-test
@@ -129,7 +130,8 @@ rules_listed() {	# the rules of the files, each in force where its cgroups are
 	cgaddr rule list > "$W/rules"
 	cat "$W/rules"
 	for p in system.slice/nginx.service 'system.slice/curl-\*.service' \
-		'system.slice/udpclient-\*.service' 'system.slice/pinscope-\*.scope'; do
+		'system.slice/udpclient-\*.service' 'system.slice/pinscope-\*.scope' \
+		'system.slice/system-tweb.slice/tweb@\*.service'; do
 		grep -q "$p" "$W/rules" || { echo "no rule for $p"; return 1; }
 	done
 }
@@ -152,6 +154,9 @@ pin ipv4 $1 ipv6 $2
 pin ipv4 192.0.2.60 ipv6 2001:db8::60
 [system.slice/pinscope-*.scope]
 pin ipv4 192.0.2.30 ipv6 2001:db8::30
+# systemd puts a template's instances in a slice of their own.
+[system.slice/system-tweb.slice/tweb@*.service]
+pin ipv4 192.0.2.70
 EOF
 }
 
@@ -226,6 +231,21 @@ unaffected() {
 	expect_eq "$l" "0.0.0.0:8080" "a wildcard server outside the rules"
 	systemctl stop plainsrv
 }
+# Instances of a template unit, each a socat server on the wildcard.
+template_pinned() {
+	local l p
+	printf '[Service]\nExecStart=/usr/bin/socat TCP-LISTEN:%%i,fork,reuseaddr SYSTEM:true\n' \
+		> /etc/systemd/system/tweb@.service
+	systemctl daemon-reload
+	systemctl start tweb@8081 tweb@8082
+	sleep 1
+	p=$(systemctl show -P MainPID tweb@8081)
+	expect_eq "$(cut -d: -f3 "/proc/$p/cgroup")" /system.slice/system-tweb.slice/tweb@8081.service \
+		"an instance's cgroup"
+	l=$(ss -Hltn '( sport = :8081 or sport = :8082 )' | awk '{print $4}' | sort | tr '\n' ' ')
+	systemctl stop tweb@8081 tweb@8082
+	expect_eq "$l" "192.0.2.70:8081 192.0.2.70:8082 " "the instances' listening sockets"
+}
 in_hand() { sh -c 'echo $$ > /sys/fs/cgroup/cgaddr-hand/cgroup.procs && exec "$@"' sh "$@"; }
 reload_changes() {
 	mkdir -p /sys/fs/cgroup/cgaddr-hand
@@ -250,6 +270,10 @@ at_boot() {
 	systemctl is-active cgaddr
 	grep '^cgaddr ' /proc/modules
 	rules_listed
+	# The listing and pin --show name the running nginx's cgroup.
+	grep -q 'in force in /system.slice/nginx.service' "$W/rules"
+	cgaddr pin --show system.slice/nginx.service
+	cgaddr pin --show system.slice/nginx.service | grep -q 'pinned to 192.0.2.10 and 2001:db8::10'
 	nginx_pinned
 }
 reinstall() {
@@ -296,6 +320,7 @@ case $boot in
 	t "curl in a curl-*.service unit: nginx sees the pinned sources" curl_pinned 192.0.2.20 2001:db8::20
 	t "socat UDP clients in udpclient-*.service units: the server sees the pinned sources" udp_pinned
 	t "systemd-run --scope under a rule: pinned" scope_pinned
+	t "instances of a template unit under a pattern: pinned" template_pinned
 	t "cgaddr run --ipv4 --ipv6 -- curl: pinned, its cgroup and rule removed" run_pinned
 	t "units, scopes and servers outside every rule: unaffected" unaffected
 	t "systemctl reload cgaddr: changed files take effect" reload_changes
