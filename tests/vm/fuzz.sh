@@ -36,9 +36,23 @@ time=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n
 ninputs=$(find "$work/corpus" -type f | wc -l)
 if [ "$rc" -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$log" ||
 	[ -n "$(ls -A "$work/artifacts")" ]; then
-	echo "FAIL fuzz (exit $rc): the end of $log:"
-	tail -n 40 "$log"
+	echo "FAIL fuzz (exit $rc): the report in $log:"
+	# The report, not the progress lines before it: from the first line a
+	# sanitizer or libFuzzer prints on a finding to the end.
+	awk '/^==[0-9]+==|runtime error:|^[A-Za-z]+: deadly signal|^[^ ]*fault .* insns of|is a host address/ { on = 1 }
+	     on' "$log" | grep -v '^#[0-9]' | head -n 60
 	ls -l "$work/artifacts"
+	# Say whether the input fails alone: a finding that does not is state
+	# left by earlier inputs (heap damage that no redzone caught).
+	for f in "$work"/artifacts/*; do
+		[ -f "$f" ] || continue
+		if "$fuzzer" "$f" >"$work/rerun.log" 2>&1; then
+			echo "fuzz: ${f##*/} alone does not fail (see $work/rerun.log)"
+		else
+			echo "fuzz: ${f##*/} fails alone:"
+			grep -v '^INFO\|^#' "$work/rerun.log" | head -n 40
+		fi
+	done
 	exit 1
 fi
 echo "fuzz: ${execs:-?} execs in ${time:-$secs} s, corpus $ninputs inputs, no crash, no sanitizer report, no leak"
