@@ -82,6 +82,7 @@ module:
 -include tests/qemu/qemu.mk
 -include tests/rules/rules.mk
 -include tests/system/system.mk
+-include tests/cross/arm64.mk
 
 # ---- tests ---------------------------------------------------------------
 
