@@ -343,7 +343,7 @@ case "${1:-}" in
 	echo "$m"; exit 0 ;;
 --dir) [ -n "${2:-}" ] || die "usage: $0 --dir VER"; echo "$CACHE/kernels/$2"; exit 0 ;;
 --all) set -- $MATRIX ;;
--h|--help) sed -n '4,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '4,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 "") set -- 6.1 ;;
 esac
 
