@@ -207,7 +207,7 @@ make_args_for() {
 		args+=(CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=)
 	# Attributes the headers' compiler knew and gcc-12 does not
 	# (counted_by, ...) are only warnings; keep the build log readable.
-	case " ${args[*]} " in *" CC="*) false ;; esac &&
+	[[ " ${args[*]} " == *" CC="* ]] &&
 		grep -q '^CONFIG_CC_HAS_COUNTED_BY=y' "$build/.config" 2>/dev/null &&
 		args+=(KCFLAGS=-Wno-attributes)
 	echo "${args[*]}"
