@@ -43,7 +43,13 @@ $(ARM64)/guest/kbpfload: tests/guest/kbpfload.c tests/guest/attach_types.h $(ARM
 	$(ARM64_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE $(ARM64_LIBFLAGS) -static -o $@ $< \
 		-lbpf -lelf -lz
 
-tools-arm64: $(ARM64)/cgaddr $(ARM64_GUEST_PROGS)
+# The stress test's program (tests/stress/stress.mk), with the same flags.
+$(ARM64)/guest/cgstress: tests/stress/cgstress.c include/uapi/cgaddr.h $(ARM64_STAMP)
+	@mkdir -p $(ARM64)/guest
+	$(ARM64_CC) -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+		-D_GNU_SOURCE -Iinclude -static -pthread -o $@ $<
+
+tools-arm64: $(ARM64)/cgaddr $(ARM64_GUEST_PROGS) $(ARM64)/guest/cgstress
 
 # An arm64 kernel's `make tools` (tests/qemu/run asks for it) builds these too.
 ifneq ($(filter %-arm64,$(KVER)),)
