@@ -54,12 +54,16 @@ if [ -n "$arch" ]; then
 	scripts/sysroot.sh "$arch"
 	# The libraries build/arm64/cgaddr loads (readelf NEEDED): libc, libmnl,
 	# libelf, and arm64's dynamic loader, which comes with libc6 as amd64's.
+	info=/var/lib/dpkg/info
 	for pkg in libc6 libmnl0 libelf1; do
-		f=/var/lib/dpkg/info/$pkg:$(dpkg --print-architecture).shlibs
+		f=$info/$pkg:$(dpkg --print-architecture).shlibs
 		[ -f "$f" ] || { echo "build-deb: $f missing (apt-get install $pkg)" >&2; exit 2; }
-		grep -E '^(libc 6|libmnl 0|libelf 1) ' "$f"
-	done > "$src/debian/shlibs.local"
-	sed -n 's/^libc 6 /ld-linux-aarch64 1 /p' "$src/debian/shlibs.local" >> "$src/debian/shlibs.local"
+	done
+	{
+		cat "$info"/{libc6,libmnl0,libelf1}:"$(dpkg --print-architecture)".shlibs |
+			grep -E '^(libc 6|libmnl 0|libelf 1) '
+		sed -n 's/^libc 6 /ld-linux-aarch64 1 /p' "$info/libc6:$(dpkg --print-architecture).shlibs"
+	} > "$src/debian/shlibs.local"
 	bp_args=(-B -a "$arch" -d)	# -d: the Build-Depends are the sysroot's, not dpkg's
 	# dh warns that a cross build cannot run tests; the rules run none.
 	export DEB_BUILD_OPTIONS="nocheck${DEB_BUILD_OPTIONS:+ $DEB_BUILD_OPTIONS}"
