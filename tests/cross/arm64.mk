@@ -49,7 +49,13 @@ $(ARM64)/guest/cgstress: tests/stress/cgstress.c include/uapi/cgaddr.h $(ARM64_S
 	$(ARM64_CC) -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 		-D_GNU_SOURCE -Iinclude -static -pthread -o $@ $<
 
-tools-arm64: $(ARM64)/cgaddr $(ARM64_GUEST_PROGS) $(ARM64)/guest/cgstress
+# The instruction-count benchmark's program (tests/bench/insns/insns.mk).
+$(ARM64)/guest/insbench: tests/bench/insns/insbench.c tests/bench/insns/marker.h \
+		tests/bench/benchsock.h $(ARM64_STAMP)
+	@mkdir -p $(ARM64)/guest
+	$(ARM64_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -static -o $@ $<
+
+tools-arm64: $(ARM64)/cgaddr $(ARM64_GUEST_PROGS) $(ARM64)/guest/cgstress $(ARM64)/guest/insbench
 
 # An arm64 kernel's `make tools` (tests/qemu/run asks for it) builds these too.
 ifneq ($(filter %-arm64,$(KVER)),)
