@@ -7,6 +7,8 @@
 #   make tools               build the cgaddr CLI and the guest test programs
 #   make check               host tests, module, tools, QEMU suite on KVER
 #   make check-matrix        the QEMU suite on every kernel of the matrix
+#   make check-arm64         the QEMU suite on the arm64 kernels (cross-built,
+#                            TCG; not in the matrix: tests/cross/arm64.mk)
 #   make check-system        cgaddr's .debs on a Debian 12 system under systemd
 #                            (tests/system/run; ~12 minutes under TCG)
 #   make check-debug         the QEMU suite and the stress test on the debug
@@ -82,6 +84,7 @@ module:
 -include tests/qemu/qemu.mk
 -include tests/rules/rules.mk
 -include tests/system/system.mk
+-include tests/cross/arm64.mk
 
 # ---- tests ---------------------------------------------------------------
 

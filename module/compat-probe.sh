@@ -5,10 +5,13 @@
 # about and print the matching -DCGADDR_HAVE_* flags.  Probing features
 # rather than comparing versions keeps distribution backports working.
 #
-#   compat-probe.sh SRCTREE OBJTREE
+#   compat-probe.sh SRCTREE OBJTREE [SRCARCH]
+#
+# SRCARCH (kbuild's, default x86) names the architecture's headers to read.
 
 src=$1
 obj=${2:-$1}
+arch=${3:-x86}
 
 # has PATTERN FILE...: grep each candidate header under both trees.
 has() {
@@ -29,8 +32,8 @@ for t in "$src" "$obj"; do
 	grep -A1 'typedef void (\*ftrace_func_t)' "$t/include/linux/ftrace.h" 2>/dev/null
 done | grep -q 'struct ftrace_regs' && flag FTRACE_REGS
 has 'ftrace_regs_set_instruction_pointer' include/linux/ftrace.h \
-	arch/x86/include/asm/ftrace.h && flag FTRACE_REGS_SET_IP
-has 'define ftrace_instruction_pointer_set' arch/x86/include/asm/ftrace.h \
+	"arch/$arch/include/asm/ftrace.h" && flag FTRACE_REGS_SET_IP
+has 'define ftrace_instruction_pointer_set' "arch/$arch/include/asm/ftrace.h" \
 	include/linux/ftrace.h && flag FTRACE_INSTRUCTION_POINTER_SET
 # 5.11 inverted the recursion flag: RECURSION asks ftrace for protection,
 # RECURSION_SAFE (before) promised the callback needs none.

@@ -20,6 +20,8 @@
 #include <linux/version.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/uaccess.h>
 
 #if !defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) && !defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
 #error "cgaddr needs CONFIG_DYNAMIC_FTRACE_WITH_REGS or _WITH_ARGS to redirect functions"
@@ -36,19 +38,44 @@ typedef struct ftrace_regs cgaddr_ftrace_regs_t;
 typedef struct pt_regs cgaddr_ftrace_regs_t;
 #endif
 
-/* Make the traced function return into @ip instead of running its body. */
+/*
+ * Make the traced function return into @ip instead of running its body.
+ * Without HAVE_DYNAMIC_FTRACE_WITH_ARGS (arm64 before 6.2), the generic
+ * ftrace_instruction_pointer_set() is an empty stub: the ip is set in the
+ * full pt_regs that SAVE_REGS asked for, through the architecture's own
+ * accessor (regs->ip on x86, regs->pc on arm64).
+ */
 static __always_inline void cgaddr_ftrace_redirect(cgaddr_ftrace_regs_t *regs,
 						   unsigned long ip)
 {
 #if defined(CGADDR_HAVE_FTRACE_REGS_SET_IP)
 	ftrace_regs_set_instruction_pointer(regs, ip);
-#elif defined(CGADDR_HAVE_FTRACE_INSTRUCTION_POINTER_SET)
+#elif defined(CGADDR_HAVE_FTRACE_INSTRUCTION_POINTER_SET) && \
+	defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
 	ftrace_instruction_pointer_set(regs, ip);
 #elif defined(CGADDR_HAVE_FTRACE_REGS)
-	ftrace_get_regs(regs)->ip = ip;
+	instruction_pointer_set(ftrace_get_regs(regs), ip);
 #else
-	regs->ip = ip;
+	instruction_pointer_set(regs, ip);
 #endif
+}
+
+/*
+ * A function's callable entry from the address kprobes report for it.
+ * x86 kprobes report the address after an IBT landing pad (endbr64); the
+ * entry is the landing pad itself.  arm64 kprobes report the symbol's
+ * address, which is its entry.
+ */
+static inline unsigned long cgaddr_kprobe_entry(unsigned long addr)
+{
+#ifdef CONFIG_X86
+	u32 insn;
+
+	if (addr && !copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
+	    insn == 0xfa1e0ff3 /* endbr64 */)
+		addr -= 4;
+#endif
+	return addr;
 }
 
 /*

@@ -93,24 +93,20 @@ static void notrace cgaddr_ftrace_thunk(unsigned long ip, unsigned long parent_i
 
 /*
  * The function's entry address, found the way kprobes finds it (which
- * works for unexported functions without kallsyms_lookup_name).  Kprobes
- * report the address after an IBT landing pad; the callable entry is the
- * landing pad itself.
+ * works for unexported functions without kallsyms_lookup_name), adjusted
+ * to the callable entry where the architecture reports another address
+ * (cgaddr_kprobe_entry(), compat.h).
  */
 unsigned long cgaddr_symbol_address(const char *symbol)
 {
 	struct kprobe kp = { .symbol_name = symbol };
 	unsigned long addr;
-	u32 insn;
 
 	if (register_kprobe(&kp) < 0)
 		return 0;
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
-	if (addr && !copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
-	    insn == 0xfa1e0ff3 /* endbr64 */)
-		addr -= 4;
-	return addr;
+	return cgaddr_kprobe_entry(addr);
 }
 
 static int cgaddr_hook_install(struct cgaddr_hook *hook)

@@ -9,6 +9,7 @@ set -euo pipefail
 PKGS=(
 	build-essential gcc-12 make bc bison flex libssl-dev file	# kbuild
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils		# QEMU guest
+	qemu-system-arm gcc-aarch64-linux-gnu				# arm64 guests
 	libmnl-dev libelf-dev pkg-config				# cgaddr CLI
 	clang llvm lld libclang-rt-dev					# BPF objects, fuzzing
 	linux-libc-dev libbpf-dev bpftool				# native comparison

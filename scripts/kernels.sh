@@ -9,9 +9,14 @@
 #
 # VER is an upstream version prefix of the generic amd64 flavor ("6.1"),
 # or VERSION-FLAVOR for another of Debian's amd64 flavors: "6.1-rt"
-# (PREEMPT_RT), "6.1-cloud" (the kernel of Debian's cloud images).
+# (PREEMPT_RT), "6.1-cloud" (the kernel of Debian's cloud images), or
+# VERSION-arm64 for Debian's arm64 kernel ("6.1-arm64", "6.12-arm64"),
+# built for with a cross compiler and booted under qemu-system-aarch64.
 #   scripts/kernels.sh --dir VER       print the unpacked directory of VER
-#   scripts/kernels.sh --list          print the matrix
+#   scripts/kernels.sh --list          print the matrix (amd64; CI runs it)
+#   scripts/kernels.sh --list-arm64    print the arm64 kernels (TCG only on
+#                                      an x86 host: make check-arm64)
+#   scripts/kernels.sh --arch VER      print VER's Debian architecture
 #   scripts/kernels.sh --mirror main|security
 #                                      print the system's Debian mirror of that
 #                                      kind (for other tools: tests/system/image)
@@ -30,10 +35,14 @@
 #   build      symlink to the headers tree to pass as make -C
 #   krel       the kernel release string (uname -r)
 #   make-args  extra make arguments this kernel's headers need
+#   arch       its Debian architecture (amd64, arm64)
 #   ready      stamp written last
 set -euo pipefail
 
 MATRIX="6.1 5.10 6.12 7.2 6.1-rt 6.1-cloud"
+# Not in the matrix: emulated instruction by instruction on an x86 host,
+# their suite takes several times as long as an amd64 kernel's.
+MATRIX_ARM64="6.1-arm64 6.12-arm64"
 CACHE=${CGADDR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cgaddr}
 APTDIR=$CACHE/apt
 
@@ -93,9 +102,19 @@ private_apt_opts() {
 		  -o APT::Sandbox::User=root -o Acquire::Retries=3)
 }
 
+# The Debian architecture of kernel VER.
+arch_of() {
+	case "$1" in *-arm64) echo arm64 ;; *) echo amd64 ;; esac
+}
+
+# apt_setup [ARCH]: APT_OPTS for the private configuration of ARCH's
+# packages (default amd64, in $CACHE/apt; others in $CACHE/apt-ARCH, with
+# indexes of that architecture only).
 APT_OPTS=()
 apt_setup() {
 	local main sec keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	local arch=${1:-amd64} APTDIR=$APTDIR
+	[ "$arch" = amd64 ] || APTDIR=$CACHE/apt-$arch
 	main=$(system_mirror main | head -n1)
 	sec=$(system_mirror security | head -n1)
 	[ -n "$main" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}"
@@ -111,6 +130,7 @@ apt_setup() {
 	} > "$APTDIR/etc/sources.list.new"
 	private_apt_opts "$APTDIR"
 	APT_OPTS=("${PRIVATE_APT_OPTS[@]}")
+	[ "$arch" = amd64 ] || APT_OPTS+=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch")
 	# Refresh the indexes at most once a day, or when the sources changed.
 	if ! cmp -s "$APTDIR/etc/sources.list.new" "$APTDIR/etc/sources.list" ||
 	   [ -z "$(find "$APTDIR/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n1)" ]; then
@@ -174,9 +194,12 @@ fix_headers() {
 
 # Extra make arguments each kernel's headers need with Debian 12's tools.
 make_args_for() {
-	local build=$1 args=() gccver
+	local build=$1 arch=${2:-amd64} args=() gccver cross=
+	# Another architecture's headers: Debian 12's cross compiler
+	# (gcc-aarch64-linux-gnu); the headers set ARCH themselves.
+	[ "$arch" = arm64 ] && cross=aarch64-linux-gnu- && args+=(ARCH=arm64 CROSS_COMPILE=$cross)
 	gccver=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)[0-9][0-9][0-9][0-9]$/\1/p' "$build/.config" 2>/dev/null || true)
-	[ -n "$gccver" ] && [ "$gccver" != 12 ] && args+=(CC=gcc-12)
+	[ -n "$gccver" ] && [ "$gccver" != 12 ] && args+=(CC=${cross}gcc-12)
 	# Module BTF would need pahole of a matching version; cgaddr does not use it.
 	[ -e "$build/vmlinux" ] && args+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
 	grep -q '^CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=y' "$build/.config" 2>/dev/null &&
@@ -184,7 +207,7 @@ make_args_for() {
 		args+=(CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=)
 	# Attributes the headers' compiler knew and gcc-12 does not
 	# (counted_by, ...) are only warnings; keep the build log readable.
-	[ ${#args[@]} -gt 0 ] && [ "${args[0]}" = CC=gcc-12 ] &&
+	[[ " ${args[*]} " == *" CC="* ]] &&
 		grep -q '^CONFIG_CC_HAS_COUNTED_BY=y' "$build/.config" 2>/dev/null &&
 		args+=(KCFLAGS=-Wno-attributes)
 	echo "${args[*]}"
@@ -222,15 +245,44 @@ fix_kbuild_binaries() {
 	done
 }
 
+# The arm64 headers' kbuild helpers (fixdep, modpost, genksyms, ...) are
+# arm64 programs, and the build runs them here: replace each by the same
+# program of the amd64 linux-kbuild package of the same version.
+host_kbuild() {
+	local dir=$1 build=$2 ver=$3 kpkg kver f rel n=0
+	kpkg=$(find "$dir/root/usr/lib" -maxdepth 1 -name 'linux-kbuild-*' -printf '%f\n' | head -n1)
+	[ -n "$kpkg" ] || die "$ver: no linux-kbuild package in the headers"
+	kver=$(dpkg-deb -f "$dir/debs/$kpkg"_*.deb Version)
+	apt_setup amd64
+	rm -rf "$dir/host-kbuild"; mkdir -p "$dir/host-kbuild/debs"
+	(cd "$dir/host-kbuild/debs" && apt-get "${APT_OPTS[@]}" -qq download "$kpkg=$kver" >/dev/null) ||
+		die "$ver: cannot download the amd64 $kpkg $kver"
+	dpkg -x "$dir/host-kbuild/debs/"*.deb "$dir/host-kbuild"
+	rm -rf "$dir/host-kbuild/debs"
+	while read -r f; do
+		file -b "$f" | grep -q 'ELF.*aarch64' || continue
+		rel=${f#"$dir/root/"}
+		[ -f "$dir/host-kbuild/$rel" ] || die "$ver: no amd64 counterpart of $rel"
+		cp "$dir/host-kbuild/$rel" "$f"
+		n=$((n + 1))
+	done < <(find "$dir/root/usr/lib/$kpkg" -type f)
+	rm -rf "$dir/host-kbuild"
+	say "$ver: $n kbuild helpers taken from the amd64 $kpkg $kver"
+}
+
 fetch() {
 	local ver=$1 dir=$CACHE/kernels/$1 iver hver pkgs deb root krel build
-	local up=${1%%-*} flavor=amd64
-	case "$ver" in *-*) flavor=${ver#*-}-amd64 ;; esac
+	local up=${1%%-*} flavor=amd64 arch
+	arch=$(arch_of "$ver")
+	case "$ver" in
+	*-arm64) flavor=arm64 ;;
+	*-*) flavor=${ver#*-}-amd64 ;;
+	esac
 	if [ -f "$dir/ready" ]; then
 		[ -n "${VERBOSE:-}" ] && say "$ver: cached in $dir"
 		return 0
 	fi
-	[ ${#APT_OPTS[@]} -gt 0 ] || apt_setup
+	apt_setup "$arch"
 	iver=$(best_version "linux-image-$flavor" "$up")
 	[ -n "$iver" ] || die "$ver: no linux-image-$flavor of version $up in bookworm, bookworm-backports, bullseye or sid"
 	hver=$(best_version "linux-headers-$flavor" "$up")
@@ -246,6 +298,7 @@ fetch() {
 	for deb in "$dir"/debs/*.deb; do
 		dpkg -x "$deb" "$root"
 	done
+	[ "$arch" = amd64 ] || host_kbuild "$dir" "$root" "$ver"
 	rm -rf "$dir/debs"
 	krel=$(find "$root/lib/modules" "$root/usr/lib/modules" -mindepth 1 -maxdepth 1 \
 		-type d -printf '%f\n' 2>/dev/null | head -n1 || true)
@@ -268,7 +321,8 @@ fetch() {
 	ln -sfn "root/usr/src/linux-headers-$krel" "$dir/build"
 	fix_headers "$root" "$krel"
 	fix_kbuild_binaries "$dir" "$build" "$ver"
-	make_args_for "$build" > "$dir/make-args"
+	make_args_for "$build" "$arch" > "$dir/make-args"
+	echo "$arch" > "$dir/arch"
 	date -u +%FT%TZ > "$dir/ready"
 	say "$ver: $krel ready in $dir"
 }
@@ -278,6 +332,8 @@ fetch() {
 
 case "${1:-}" in
 --list) echo "$MATRIX"; exit 0 ;;
+--list-arm64) echo "$MATRIX_ARM64"; exit 0 ;;
+--arch) [ -n "${2:-}" ] || die "usage: $0 --arch VER"; arch_of "$2"; exit 0 ;;
 --mirror)
 	case "${2:-}" in main|security) ;; *) die "usage: $0 --mirror main|security" ;; esac
 	m=$(system_mirror "$2" | head -n1)
@@ -287,7 +343,7 @@ case "${1:-}" in
 	echo "$m"; exit 0 ;;
 --dir) [ -n "${2:-}" ] || die "usage: $0 --dir VER"; echo "$CACHE/kernels/$2"; exit 0 ;;
 --all) set -- $MATRIX ;;
--h|--help) sed -n '4,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '4,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 "") set -- 6.1 ;;
 esac
 
@@ -297,6 +353,6 @@ for v in "$@"; do
 		[ -f "$CACHE/kernels/debug/ready" ] || "$(dirname "$0")/debug-kernel.sh" >/dev/null
 		continue
 	fi
-	case " $MATRIX " in *" $v "*) ;; *) die "unknown kernel '$v' (matrix: $MATRIX)" ;; esac
+	case " $MATRIX $MATRIX_ARM64 " in *" $v "*) ;; *) die "unknown kernel '$v' (matrix: $MATRIX; arm64: $MATRIX_ARM64)" ;; esac
 	fetch "$v"
 done

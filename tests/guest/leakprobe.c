@@ -49,9 +49,19 @@ static struct gnl_msg msg;
 static uint64_t sock_addr, ksym_lo = ~0ULL, ksym_hi;
 static unsigned long leaks, values, probes;
 
+/*
+ * The kernel's half of the address space: from 0xffff800000000000 on
+ * x86-64 (4-level paging), from 0xfff0000000000000 on arm64, whose
+ * linear map starts at 0xffff000000000000 with 48-bit virtual addresses
+ * and at 0xfff0000000000000 with 52-bit ones (Debian's 6.12).
+ */
 static int kptr_like(uint64_t v)
 {
+#ifdef __aarch64__
+	return v >= 0xfff0000000000000ULL;
+#else
 	return v >= 0xffff800000000000ULL;
+#endif
 }
 
 static void check(const char *probe, const char *what, uint64_t v)

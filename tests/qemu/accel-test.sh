@@ -126,6 +126,25 @@ expect "" 2 0 "run: CGADDR_ACCEL=kvm, but there is no $tmp/none"
 decide bad-value works boot-9 CGADDR_ACCEL=yes
 expect "" 2 0 "run: CGADDR_ACCEL must be auto, kvm or tcg, not 'yes'"
 
+# Another architecture's guest is TCG, without a probe boot, even where
+# KVM works; and CGADDR_ACCEL=kvm cannot have it.
+echo works > "$tmp/mode"
+echo boot-11 > "$tmp/boot_id"
+for want in auto kvm; do
+	before=$(calls)
+	CGADDR_ACCEL=$want "$accel" --arch arm64 --vmlinuz "$tmp/vmlinuz" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ "$want" = auto ] && [ "$rc" = 0 ] && [ "$(cat "$tmp/out")" = tcg ] &&
+	   grep -q 'arm64 guest on a .* host: KVM cannot run it; using TCG' "$tmp/err" &&
+	   [ $(( $(calls) - before )) = 0 ]; then
+		ok arm64-is-tcg
+	elif [ "$want" = kvm ] && [ "$rc" = 2 ] && grep -q 'KVM cannot run a arm64 guest' "$tmp/err"; then
+		ok arm64-kvm-refused
+	else
+		bad "arm64-$want" "exit $rc, stdout $(cat "$tmp/out"), stderr: $(cat "$tmp/err")"
+	fi
+done
+
 # The runner goes through the decision, before it builds or boots anything.
 echo abort > "$tmp/mode"
 echo boot-10 > "$tmp/boot_id"

@@ -14,7 +14,7 @@
  *   INS WORKLOAD ROUND CALLS
  *
  * Only the one system call is between the markers: the `syscall`
- * instruction itself and everything the kernel does until it returns to
+ * instruction (arm64: `svc #0`) itself and everything the kernel does until it returns to
  * user mode.  Setup and teardown of each call (socket, close, accept, the
  * datagrams recvfrom reads) run outside them.
  *
@@ -50,6 +50,30 @@ static long rounds = 5, calls = 400;
  * A system call between START and STOP.  Raw, so that nothing of libc's
  * wrapper is counted and the count does not depend on the libc.
  */
+#if defined(__aarch64__)
+static long msys(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long x8 asm("x8") = nr;
+	register long x0 asm("x0") = a;
+	register long x1 asm("x1") = b;
+	register long x2 asm("x2") = c;
+	register long x3 asm("x3") = d;
+	register long x4 asm("x4") = e;
+	register long x5 asm("x5") = f;
+
+	asm volatile(INSNS_MARK_ASM(INSNS_START)
+		     "svc #0\n\t"
+		     INSNS_MARK_ASM(INSNS_STOP)
+		     : "+r"(x0)
+		     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+		     : "memory");
+	if (x0 < 0 && x0 > -4096) {
+		errno = -x0;
+		return -1;
+	}
+	return x0;
+}
+#else
 static long msys(long nr, long a, long b, long c, long d, long e, long f)
 {
 	register long r10 asm("r10") = d;
@@ -69,6 +93,7 @@ static long msys(long nr, long a, long b, long c, long d, long e, long f)
 	}
 	return ret;
 }
+#endif
 
 static void flush(const char *w, long round)
 {

@@ -8,6 +8,11 @@
  * no cost on any other instruction.  It is written as bytes so that no
  * assembler can choose another encoding.
  *
+ * On arm64 a marker is `hint #(0x70 + kind)`: one instruction of the
+ * hint space that the architecture leaves unallocated (so it executes as
+ * a NOP, and no compiler or assembler emits it by itself), recognised
+ * from its 4-byte word.  The plugin picks the form from QEMU's target.
+ *
  *   START  instructions are counted from the next one on
  *   STOP   ... up to the one before it: one call, added to the batch
  *   FLUSH  the batch (calls, sum, min, max) goes to QEMU's log; reset
@@ -26,7 +31,16 @@
 
 #define INSNS_STR_(x)		#x
 #define INSNS_STR(x)		INSNS_STR_(x)
-/* For inline asm: the marker of kind K as one .byte line. */
+/* arm64: HINT #imm7 is 0xd503201f | imm7 << 5 (the NOP is hint #0). */
+#define INSNS_A64_HINT		0xd503201fu
+#define INSNS_A64_BASE		0x70
+#define INSNS_A64_MARK(k)	(INSNS_A64_HINT | (INSNS_A64_BASE + (k)) << 5)
+
+/* For inline asm: the marker of kind K as one line. */
+#if defined(__aarch64__)
+#define INSNS_MARK_ASM(k)	"hint #(" INSNS_STR(INSNS_A64_BASE) " + " INSNS_STR(k) ")\n\t"
+#else
 #define INSNS_MARK_ASM(k)	".byte 0x0f,0x1f,0x84,0x00," INSNS_STR(k) ",0x41,0x47,0x43\n\t"
+#endif
 
 #endif

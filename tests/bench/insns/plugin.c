@@ -4,6 +4,7 @@
  * between two markers (marker.h), for the instruction-count benchmark.
  *
  *   qemu-system-x86_64 -smp 1 -plugin libinsns.so -d plugin -D LOG ...
+ *   (or qemu-system-aarch64: arm64's markers, see marker.h)
  *
  * Every translation block adds its instruction count to one counter as it
  * starts (an inline add: no call out of the generated code).  Markers are
@@ -55,11 +56,31 @@ static uint64_t kept[MAX_KEPT];	/* the batch's calls, for the median */
 static const unsigned char mark_prefix[] = { INSNS_MARK_PREFIX };
 static const unsigned char mark_magic[] = { INSNS_MARK_MAGIC };
 
+static int arm64;	/* the guest is aarch64: markers are hints */
+
+/* The marker kind of an arm64 instruction (little-endian word), or 0. */
+static int mark_kind_a64(struct qemu_plugin_insn *insn)
+{
+	const unsigned char *b = qemu_plugin_insn_data(insn);
+	uint32_t w;
+	int k;
+
+	if (qemu_plugin_insn_size(insn) != 4)
+		return 0;
+	w = b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+	for (k = INSNS_START; k <= INSNS_FLUSH; k++)
+		if (w == INSNS_A64_MARK(k))
+			return k;
+	return 0;
+}
+
 /* The marker kind of an instruction, or 0. */
 static int mark_kind(struct qemu_plugin_insn *insn)
 {
 	const unsigned char *b = qemu_plugin_insn_data(insn);
 
+	if (arm64)
+		return mark_kind_a64(insn);
 	if (qemu_plugin_insn_size(insn) != INSNS_MARK_LEN ||
 	    memcmp(b, mark_prefix, sizeof(mark_prefix)) ||
 	    memcmp(b + 5, mark_magic, sizeof(mark_magic)))
@@ -151,6 +172,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		fprintf(stderr, "insns plugin: one counter for all vCPUs: run with -smp 1\n");
 		return -1;
 	}
+	arm64 = !strcmp(info->target_name, "aarch64");
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
 	return 0;
 }
