@@ -24,10 +24,17 @@ struct cgaddr_effective {
 
 /*
  * The effective programs of @type for sockets of @cgrp, or NULL.  Caller
- * holds rcu_read_lock().  Cost: one hash lookup when @cgrp itself has
- * attachments, one more per ancestor otherwise.
+ * holds rcu_read_lock() and has preemption disabled (the per-CPU cache,
+ * cg_cache.h).  Cost: a cache probe; on a miss, one hash lookup per
+ * ancestor up to the nearest with attachments.
  */
 struct cgaddr_effective *cgaddr_effective(struct cgroup *cgrp, enum cgaddr_type type);
+
+/*
+ * The types (BIT(enum cgaddr_type)) with programs for sockets of @cgrp;
+ * preemption disabled, any context.  Same cost as cgaddr_effective().
+ */
+u32 cgaddr_cgroup_types(struct cgroup *cgrp);
 
 int cgaddr_attach(struct cgroup *cgrp, enum cgaddr_type type, struct cgaddr_prog *prog,
 		  u32 flags, struct cgaddr_prog *replace, struct netlink_ext_ack *extack);

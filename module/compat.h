@@ -51,6 +51,19 @@ static __always_inline void cgaddr_ftrace_redirect(cgaddr_ftrace_regs_t *regs,
 #endif
 }
 
+/* The traced function's first argument, as the callback sees it. */
+static __always_inline unsigned long cgaddr_ftrace_arg0(cgaddr_ftrace_regs_t *regs)
+{
+#if defined(CGADDR_HAVE_FTRACE_REGS_GET_ARGUMENT)
+	return ftrace_regs_get_argument(regs, 0);
+#elif defined(CGADDR_HAVE_FTRACE_REGS)
+	/* x86's ftrace_regs: the argument registers of a (partial) pt_regs. */
+	return regs->regs.di;
+#else
+	return regs->di;
+#endif
+}
+
 /*
  * Where the architecture passes ftrace callbacks their arguments in a
  * partial frame whose instruction pointer its trampoline honours

@@ -9,7 +9,8 @@
  * (user_ip4/ip6, user_port, msg_src_ip4/ip6) are copied back.
  *
  * The hot path runs with rcu_read_lock() held (for the effective array)
- * and preemption disabled (for the per-CPU VM scratch area): programs
+ * and preemption disabled (for the per-CPU cgroup cache and VM scratch
+ * area): programs
  * cannot sleep, and the helpers offered here do not.
  */
 #include <linux/in.h>
@@ -156,6 +157,7 @@ static u64 cgaddr_run_one(struct cgaddr_prog *prog, struct cgaddr_vm_run *run,
 	return run->r0;
 }
 
+/* Preemption disabled. */
 static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 			    struct sockaddr *uaddr, enum cgaddr_type type, void *t_ctx,
 			    u32 *flags)
@@ -172,7 +174,6 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 	run.ops = &cgaddr_vm_ops;
 	run.env = &env;
 
-	preempt_disable();
 	run.scratch = this_cpu_ptr(cgaddr_scratch);
 	for (i = 0; i < eff->cnt; i++) {
 		u64 ret = cgaddr_run_one(eff->progs[i], &run, &ctx, &fault);
@@ -185,7 +186,6 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 		if (!(ret & 1) && !IS_ERR_VALUE((long)env.retval))
 			env.retval = -EPERM;
 	}
-	preempt_enable();
 
 	if (fault && cgaddr_type_reports(type))
 		return 0;
@@ -197,16 +197,7 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 
 bool cgaddr_sock_has_progs(struct sock *sk, enum cgaddr_type type)
 {
-	struct cgaddr_effective *eff;
-	bool ret;
-
-	if (unlikely(!READ_ONCE(cgaddr_enabled)))
-		return false;
-	rcu_read_lock();
-	eff = cgaddr_effective(cgaddr_sock_cgroup(sk), type);
-	ret = eff && eff->cnt;
-	rcu_read_unlock();
-	return ret;
+	return cgaddr_sock_has_types(sk, BIT(type));
 }
 
 int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
@@ -218,9 +209,11 @@ int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_ty
 	if (unlikely(!READ_ONCE(cgaddr_enabled)))
 		return 0;
 	rcu_read_lock();
+	preempt_disable();
 	eff = cgaddr_effective(cgaddr_sock_cgroup(sk), type);
 	if (eff)
 		ret = cgaddr_run_array(eff, sk, uaddr, type, t_ctx, flags);
+	preempt_enable();
 	rcu_read_unlock();
 	return ret;
 }

@@ -8,6 +8,9 @@
 #include <linux/types.h>
 #include <net/sock.h>
 
+#include "attach.h"
+#include "cg_cache.h"
+#include "cgaddr.h"
 #include "types.h"
 
 struct cgaddr_prog;
@@ -35,6 +38,24 @@ int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_ty
  * seen by the next call, as natively.
  */
 bool cgaddr_sock_has_progs(struct sock *sk, enum cgaddr_type type);
+/*
+ * Any of @types (BIT(enum cgaddr_type)).  Inline: ftrace's callback asks
+ * on every call of a patched function, so a cache hit costs no call.
+ */
+static __always_inline bool cgaddr_sock_has_types(struct sock *sk, u32 types)
+{
+	struct cgroup *cgrp = cgaddr_sock_cgroup(sk);
+	struct cgaddr_cache_ent *ent;
+	u32 have;
+
+	if (unlikely(!READ_ONCE(cgaddr_enabled)))
+		return false;
+	preempt_disable_notrace();
+	ent = cgaddr_cache_hit(cgrp);
+	have = likely(ent) ? ent->types : cgaddr_cgroup_types(cgrp);
+	preempt_enable_notrace();
+	return have & types;
+}
 
 struct cgaddr_test_result {
 	struct bpf_sock_addr ctx;	/* in: the context; out: after the run */
