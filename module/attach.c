@@ -46,7 +46,7 @@ struct cgaddr_cg {
 	u32 nprogs[CGADDR_NTYPES];
 	u32 flags[CGADDR_NTYPES];		/* OVERRIDE or MULTI, as attached */
 	struct cgaddr_effective __rcu *effective[CGADDR_NTYPES];
-	u32 types;				/* bits of the non-empty arrays */
+	u32 types;				/* as cgaddr_cgroup_types() */
 	struct rcu_head rcu;
 };
 
@@ -165,7 +165,7 @@ static struct cgaddr_cg *cgaddr_cg_get(struct cgroup *cgrp)
 		INIT_LIST_HEAD(&cg->progs[i]);
 		RCU_INIT_POINTER(cg->effective[i], eff);
 		if (eff)
-			cg->types |= BIT(i);
+			cg->types |= BIT(i) | (eff->needs_lock ? CGADDR_LOCK_BIT(i) : 0);
 	}
 	if (!err)
 		err = rhashtable_insert_fast(&cgaddr_cg_table, &cg->hnode, cgaddr_cg_params);
@@ -275,6 +275,7 @@ static struct cgaddr_effective *cgaddr_compute(struct cgroup *cgrp, enum cgaddr_
 			continue;
 		list_for_each_entry(a, &cg->progs[type], node) {
 			cgaddr_prog_hold(a->prog);
+			eff->needs_lock |= a->prog->needs_lock;
 			eff->progs[eff->cnt++] = a->prog;
 		}
 	}
@@ -314,10 +315,11 @@ static int cgaddr_update_effective(struct cgroup *root, enum cgaddr_type type)
 	list_for_each_entry(cg, &cgaddr_cgs, all) {
 		if (!cgroup_is_descendant(cg->cgrp, root))
 			continue;
+		u32 t = cg->types & ~(BIT(type) | CGADDR_LOCK_BIT(type));
+
 		if (fresh[i])
-			WRITE_ONCE(cg->types, cg->types | BIT(type));
-		else
-			WRITE_ONCE(cg->types, cg->types & ~BIT(type));
+			t |= BIT(type) | (fresh[i]->needs_lock ? CGADDR_LOCK_BIT(type) : 0);
+		WRITE_ONCE(cg->types, t);
 		fresh[i] = rcu_replace_pointer(cg->effective[type], fresh[i],
 					       lockdep_is_held(&cgaddr_mutex));
 		i++;

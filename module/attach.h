@@ -18,6 +18,7 @@ struct cgaddr_prog;
 /* What the hooks run: a snapshot taken at attach/detach time. */
 struct cgaddr_effective {
 	struct rcu_head rcu;
+	bool needs_lock;	/* a program of it needs the socket locked */
 	u32 cnt;
 	struct cgaddr_prog *progs[];
 };
@@ -31,10 +32,13 @@ struct cgaddr_effective {
 struct cgaddr_effective *cgaddr_effective(struct cgroup *cgrp, enum cgaddr_type type);
 
 /*
- * The types (BIT(enum cgaddr_type)) with programs for sockets of @cgrp;
- * preemption disabled, any context.  Same cost as cgaddr_effective().
+ * The types (BIT(enum cgaddr_type)) with programs for sockets of @cgrp,
+ * and CGADDR_LOCK_BIT(type) for those whose array needs the socket
+ * locked; preemption disabled, any context.  Same cost as
+ * cgaddr_effective().
  */
 u32 cgaddr_cgroup_types(struct cgroup *cgrp);
+#define CGADDR_LOCK_BIT(type)	BIT((type) + 16)
 
 int cgaddr_attach(struct cgroup *cgrp, enum cgaddr_type type, struct cgaddr_prog *prog,
 		  u32 flags, struct cgaddr_prog *replace, struct netlink_ext_ack *extack);

@@ -195,27 +195,51 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 	return 0;
 }
 
-bool cgaddr_sock_has_progs(struct sock *sk, enum cgaddr_type type)
-{
-	return cgaddr_sock_has_types(sk, BIT(type));
-}
-
-int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
-			 void *t_ctx, u32 *flags)
+/* The array as found now; with @lock, one that needs the lock runs under it. */
+static int cgaddr_run_current(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
+			      void *t_ctx, u32 *flags, bool lock)
 {
 	struct cgaddr_effective *eff;
 	int ret = 0;
 
-	if (unlikely(!READ_ONCE(cgaddr_enabled)))
-		return 0;
 	rcu_read_lock();
 	preempt_disable();
 	eff = cgaddr_effective(cgaddr_sock_cgroup(sk), type);
+	if (unlikely(eff && lock && eff->needs_lock)) {
+		/*
+		 * Changed since the caller's hint: lock_sock() sleeps, so look
+		 * the array up again under the lock.
+		 */
+		preempt_enable();
+		rcu_read_unlock();
+		lock_sock(sk);
+		ret = cgaddr_run_current(sk, uaddr, type, t_ctx, flags, false);
+		release_sock(sk);
+		return ret;
+	}
 	if (eff)
 		ret = cgaddr_run_array(eff, sk, uaddr, type, t_ctx, flags);
 	preempt_enable();
 	rcu_read_unlock();
 	return ret;
+}
+
+int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
+			 void *t_ctx, u32 *flags, u32 progs)
+{
+	bool lock = !(progs & CGADDR_PROGS_LOCKED);
+	int ret;
+
+	if (unlikely(!READ_ONCE(cgaddr_enabled)))
+		return 0;
+	/* The caller's hint: lock first rather than find out under RCU. */
+	if (lock && (progs & CGADDR_PROGS_LOCK)) {
+		lock_sock(sk);
+		ret = cgaddr_run_current(sk, uaddr, type, t_ctx, flags, false);
+		release_sock(sk);
+		return ret;
+	}
+	return cgaddr_run_current(sk, uaddr, type, t_ctx, flags, lock);
 }
 
 /* ---- TEST_RUN ------------------------------------------------------------ */
