@@ -313,10 +313,11 @@ static int cgaddr_update_effective(struct cgroup *root, enum cgaddr_type type)
 	/* Publish every array (fresh[] then holds the old ones)... */
 	i = 0;
 	list_for_each_entry(cg, &cgaddr_cgs, all) {
+		u32 t;
+
 		if (!cgroup_is_descendant(cg->cgrp, root))
 			continue;
-		u32 t = cg->types & ~(BIT(type) | CGADDR_LOCK_BIT(type));
-
+		t = cg->types & ~(BIT(type) | CGADDR_LOCK_BIT(type));
 		if (fresh[i])
 			t |= BIT(type) | (fresh[i]->needs_lock ? CGADDR_LOCK_BIT(type) : 0);
 		WRITE_ONCE(cg->types, t);

@@ -45,7 +45,7 @@ static __always_inline unsigned long cgaddr_cache_gen_read(void)
  * This CPU's slot for @cgrp.  Only task context with preemption disabled
  * may use it: nothing else on the CPU then touches the slot mid-update.
  */
-static __always_inline struct cgaddr_cache_ent *cgaddr_cache_slot(const struct cgroup *cgrp)
+static __always_inline struct cgaddr_cache_ent *cgaddr_cache_slot(struct cgroup *cgrp)
 {
 	return this_cpu_ptr(cgaddr_cache) + hash_ptr((void *)cgrp, CGADDR_CACHE_BITS);
 }
@@ -54,7 +54,7 @@ static __always_inline struct cgaddr_cache_ent *cgaddr_cache_slot(const struct c
  * With preemption disabled: this CPU's entry for @cgrp if it is of the
  * current generation, else NULL (also outside task context).
  */
-static __always_inline struct cgaddr_cache_ent *cgaddr_cache_hit(const struct cgroup *cgrp)
+static __always_inline struct cgaddr_cache_ent *cgaddr_cache_hit(struct cgroup *cgrp)
 {
 	unsigned long gen = cgaddr_cache_gen_read();
 	struct cgaddr_cache_ent *ent;
