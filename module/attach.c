@@ -29,6 +29,7 @@
 #include <uapi/cgaddr.h>
 
 #include "attach.h"
+#include "cg_cache.h"
 #include "cgaddr.h"
 #include "prog.h"
 
@@ -45,6 +46,7 @@ struct cgaddr_cg {
 	u32 nprogs[CGADDR_NTYPES];
 	u32 flags[CGADDR_NTYPES];		/* OVERRIDE or MULTI, as attached */
 	struct cgaddr_effective __rcu *effective[CGADDR_NTYPES];
+	u32 types;				/* as cgaddr_cgroup_types() */
 	struct rcu_head rcu;
 };
 
@@ -69,16 +71,67 @@ static bool cgaddr_cgroup_gone(struct cgroup *cgrp)
 	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
 }
 
-struct cgaddr_effective *cgaddr_effective(struct cgroup *cgrp, enum cgaddr_type type)
+/* The entry at or nearest above @cgrp, or NULL; rcu_read_lock() held. */
+static struct cgaddr_cg *cgaddr_cg_nearest(struct cgroup *cgrp)
 {
 	struct cgaddr_cg *cg;
 
 	for (; cgrp; cgrp = cgroup_parent(cgrp)) {
 		cg = rhashtable_lookup(&cgaddr_cg_table, &cgrp, cgaddr_cg_params);
 		if (cg)
-			return rcu_dereference(cg->effective[type]);
+			return cg;
 	}
 	return NULL;
+}
+
+/*
+ * With preemption disabled: @cgrp's nearest entry (valid until preemption
+ * is enabled again) and its types, from this CPU's cache when it has them
+ * for the current generation, else by walking the ancestors.
+ */
+static struct cgaddr_cg *cgaddr_cg_of(struct cgroup *cgrp, u32 *types)
+{
+	unsigned long gen = cgaddr_cache_gen_read();
+	struct cgaddr_cache_ent *ent = NULL;
+	u64 id = cgroup_id(cgrp);
+	struct cgaddr_cg *cg;
+
+	if (likely(in_task())) {
+		ent = cgaddr_cache_slot(cgrp);
+		if (likely(ent->id == id && ent->gen == gen)) {
+			*types = ent->types;
+			return ent->cg;
+		}
+	}
+	/* A miss: walk, and fill the slot with the generation read before. */
+	rcu_read_lock();
+	cg = cgaddr_cg_nearest(cgrp);
+	*types = cg ? READ_ONCE(cg->types) : 0;
+	rcu_read_unlock();
+	if (ent) {
+		ent->id = id;
+		ent->gen = gen;
+		ent->cg = cg;
+		ent->types = *types;
+	}
+	return cg;
+}
+
+u32 cgaddr_cgroup_types(struct cgroup *cgrp)
+{
+	u32 types;
+
+	cgaddr_cg_of(cgrp, &types);
+	return types;
+}
+
+struct cgaddr_effective *cgaddr_effective(struct cgroup *cgrp, enum cgaddr_type type)
+{
+	struct cgaddr_cg *cg;
+	u32 types;
+
+	cg = cgaddr_cg_of(cgrp, &types);
+	return cg && (types & BIT(type)) ? rcu_dereference(cg->effective[type]) : NULL;
 }
 
 static struct cgaddr_cg *cgaddr_cg_find(struct cgroup *cgrp)
@@ -107,8 +160,12 @@ static struct cgaddr_cg *cgaddr_cg_get(struct cgroup *cgrp)
 	 * with what they ran until now, the nearest ancestor's arrays.
 	 */
 	for (i = 0; i < CGADDR_NTYPES && !err; i++) {
+		struct cgaddr_effective *eff = cgaddr_compute(cgrp, i, &err);
+
 		INIT_LIST_HEAD(&cg->progs[i]);
-		RCU_INIT_POINTER(cg->effective[i], cgaddr_compute(cgrp, i, &err));
+		RCU_INIT_POINTER(cg->effective[i], eff);
+		if (eff)
+			cg->types |= BIT(i) | (eff->needs_lock ? CGADDR_LOCK_BIT(i) : 0);
 	}
 	if (!err)
 		err = rhashtable_insert_fast(&cgaddr_cg_table, &cg->hnode, cgaddr_cg_params);
@@ -118,6 +175,8 @@ static struct cgaddr_cg *cgaddr_cg_get(struct cgroup *cgrp)
 		kfree(cg);
 		return ERR_PTR(err);
 	}
+	/* Descendants' nearest entry may now be this one. */
+	cgaddr_cache_invalidate();
 	cgroup_get(cgrp);
 	list_add_tail(&cg->all, &cgaddr_cgs);
 	atomic_inc(&cgaddr_objects.cgroups);
@@ -166,13 +225,19 @@ static void cgaddr_cg_free_rcu(struct rcu_head *head)
 /* Drop an entry that has no programs left. */
 static void cgaddr_cg_release(struct cgaddr_cg *cg)
 {
+	struct cgaddr_effective *old[CGADDR_NTYPES];
 	int i;
 
 	rhashtable_remove_fast(&cgaddr_cg_table, &cg->hnode, cgaddr_cg_params);
 	list_del(&cg->all);
 	for (i = 0; i < CGADDR_NTYPES; i++)
-		cgaddr_effective_free(rcu_replace_pointer(cg->effective[i], NULL,
-							  lockdep_is_held(&cgaddr_mutex)));
+		old[i] = rcu_replace_pointer(cg->effective[i], NULL,
+					     lockdep_is_held(&cgaddr_mutex));
+	WRITE_ONCE(cg->types, 0);
+	/* No cache may hand out @cg or its arrays once they are retired. */
+	cgaddr_cache_invalidate();
+	for (i = 0; i < CGADDR_NTYPES; i++)
+		cgaddr_effective_free(old[i]);
 	cgroup_put(cg->cgrp);
 	call_rcu(&cg->rcu, cgaddr_cg_free_rcu);
 }
@@ -210,6 +275,7 @@ static struct cgaddr_effective *cgaddr_compute(struct cgroup *cgrp, enum cgaddr_
 			continue;
 		list_for_each_entry(a, &cg->progs[type], node) {
 			cgaddr_prog_hold(a->prog);
+			eff->needs_lock |= a->prog->needs_lock;
 			eff->progs[eff->cnt++] = a->prog;
 		}
 	}
@@ -244,13 +310,25 @@ static int cgaddr_update_effective(struct cgroup *root, enum cgaddr_type type)
 		kfree(fresh);
 		return err;
 	}
+	/* Publish every array (fresh[] then holds the old ones)... */
 	i = 0;
 	list_for_each_entry(cg, &cgaddr_cgs, all) {
+		u32 t;
+
 		if (!cgroup_is_descendant(cg->cgrp, root))
 			continue;
-		cgaddr_effective_free(rcu_replace_pointer(cg->effective[type], fresh[i++],
-							  lockdep_is_held(&cgaddr_mutex)));
+		t = cg->types & ~(BIT(type) | CGADDR_LOCK_BIT(type));
+		if (fresh[i])
+			t |= BIT(type) | (fresh[i]->needs_lock ? CGADDR_LOCK_BIT(type) : 0);
+		WRITE_ONCE(cg->types, t);
+		fresh[i] = rcu_replace_pointer(cg->effective[type], fresh[i],
+					       lockdep_is_held(&cgaddr_mutex));
+		i++;
 	}
+	/* ...invalidate the caches that may point at the old ones, retire them. */
+	cgaddr_cache_invalidate();
+	while (i--)
+		cgaddr_effective_free(fresh[i]);
 	kfree(fresh);
 	return 0;
 }
@@ -632,8 +710,16 @@ static void cgaddr_reap_arm(void)
 
 int cgaddr_attach_init(void)
 {
+	int err;
+
 	INIT_DELAYED_WORK(&cgaddr_reap_work, cgaddr_reap_fn);
-	return rhashtable_init(&cgaddr_cg_table, &cgaddr_cg_params);
+	err = cgaddr_cache_init();
+	if (err)
+		return err;
+	err = rhashtable_init(&cgaddr_cg_table, &cgaddr_cg_params);
+	if (err)
+		cgaddr_cache_exit();
+	return err;
 }
 
 /* After the hooks are gone: drop every attachment. */
@@ -653,4 +739,5 @@ void cgaddr_attach_exit(void)
 {
 	cgaddr_attach_release_all();
 	rhashtable_destroy(&cgaddr_cg_table);
+	cgaddr_cache_exit();
 }

@@ -18,16 +18,27 @@ struct cgaddr_prog;
 /* What the hooks run: a snapshot taken at attach/detach time. */
 struct cgaddr_effective {
 	struct rcu_head rcu;
+	bool needs_lock;	/* a program of it needs the socket locked */
 	u32 cnt;
 	struct cgaddr_prog *progs[];
 };
 
 /*
  * The effective programs of @type for sockets of @cgrp, or NULL.  Caller
- * holds rcu_read_lock().  Cost: one hash lookup when @cgrp itself has
- * attachments, one more per ancestor otherwise.
+ * holds rcu_read_lock() and has preemption disabled (the per-CPU cache,
+ * cg_cache.h).  Cost: a cache probe; on a miss, one hash lookup per
+ * ancestor up to the nearest with attachments.
  */
 struct cgaddr_effective *cgaddr_effective(struct cgroup *cgrp, enum cgaddr_type type);
+
+/*
+ * The types (BIT(enum cgaddr_type)) with programs for sockets of @cgrp,
+ * and CGADDR_LOCK_BIT(type) for those whose array needs the socket
+ * locked; preemption disabled, any context.  Same cost as
+ * cgaddr_effective().
+ */
+u32 cgaddr_cgroup_types(struct cgroup *cgrp);
+#define CGADDR_LOCK_BIT(type)	BIT((type) + 16)
 
 int cgaddr_attach(struct cgroup *cgrp, enum cgaddr_type type, struct cgaddr_prog *prog,
 		  u32 flags, struct cgaddr_prog *replace, struct netlink_ext_ack *extack);

@@ -35,6 +35,9 @@ has 'ftrace_regs_set_instruction_pointer' include/linux/ftrace.h \
 	"arch/$arch/include/asm/ftrace.h" && flag FTRACE_REGS_SET_IP
 has 'define ftrace_instruction_pointer_set' "arch/$arch/include/asm/ftrace.h" \
 	include/linux/ftrace.h && flag FTRACE_INSTRUCTION_POINTER_SET
+# 6.12 (or so) reads a callback's arguments through an accessor.
+has 'define ftrace_regs_get_argument' include/linux/ftrace.h include/linux/ftrace_regs.h \
+	arch/x86/include/asm/ftrace.h && flag FTRACE_REGS_GET_ARGUMENT
 # 5.11 inverted the recursion flag: RECURSION asks ftrace for protection,
 # RECURSION_SAFE (before) promised the callback needs none.
 has 'FTRACE_OPS_FL_RECURSION_SAFE' include/linux/ftrace.h && flag FTRACE_RECURSION_SAFE

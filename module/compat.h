@@ -60,6 +60,19 @@ static __always_inline void cgaddr_ftrace_redirect(cgaddr_ftrace_regs_t *regs,
 #endif
 }
 
+/* The traced function's first argument, as the callback sees it. */
+static __always_inline unsigned long cgaddr_ftrace_arg0(cgaddr_ftrace_regs_t *regs)
+{
+#if defined(CGADDR_HAVE_FTRACE_REGS_GET_ARGUMENT)
+	return ftrace_regs_get_argument(regs, 0);
+#elif defined(CGADDR_HAVE_FTRACE_REGS)
+	/* An ftrace_regs that wraps a (partial) pt_regs holding the arguments. */
+	return regs_get_kernel_argument(&regs->regs, 0);
+#else
+	return regs_get_kernel_argument(regs, 0);
+#endif
+}
+
 /*
  * A function's callable entry from the address kprobes report for it.
  * x86 kprobes report the address after an IBT landing pad (endbr64); the

@@ -14,8 +14,13 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
+#include <linux/net.h>
+#include <net/sock.h>
+
+#include "cgaddr.h"
 #include "hook.h"
 #include "rule.h"
+#include "run.h"
 
 struct srcu_struct cgaddr_hook_srcu;
 
@@ -27,46 +32,66 @@ struct cgaddr_hook cgaddr_hooks[CGADDR_HOOK_COUNT] = {
 	[CGADDR_HOOK_INET_BIND] = {
 		.symbol = "inet_bind",
 		.wrapper = cgaddr_wrap_inet_bind,
+		.arg = CGADDR_ARG_SOCKET,
+		.types = BIT(CGADDR_T_BIND4),
 	},
 	[CGADDR_HOOK_INET6_BIND] = {
 		.symbol = "inet6_bind",
 		.wrapper = cgaddr_wrap_inet6_bind,
 		.optional = true,
+		.arg = CGADDR_ARG_SOCKET,
+		.types = BIT(CGADDR_T_BIND6),
 	},
 	[CGADDR_HOOK_STREAM_CONNECT] = {
 		.symbol = "__inet_stream_connect",
 		.wrapper = cgaddr_wrap_stream_connect,
+		.arg = CGADDR_ARG_SOCKET,
+		.types = BIT(CGADDR_T_CONNECT4) | BIT(CGADDR_T_CONNECT6),
 	},
 	[CGADDR_HOOK_DGRAM_CONNECT] = {
 		.symbol = "inet_dgram_connect",
 		.wrapper = cgaddr_wrap_dgram_connect,
+		.arg = CGADDR_ARG_SOCKET,
+		.types = BIT(CGADDR_T_CONNECT4) | BIT(CGADDR_T_CONNECT6),
 	},
 	[CGADDR_HOOK_UDP_SENDMSG] = {
 		.symbol = "udp_sendmsg",
 		.wrapper = cgaddr_wrap_udp_sendmsg,
+		.arg = CGADDR_ARG_SOCK,
+		.types = BIT(CGADDR_T_SENDMSG4),
 	},
 	[CGADDR_HOOK_UDPV6_SENDMSG] = {
 		.symbol = "udpv6_sendmsg",
 		.wrapper = cgaddr_wrap_udpv6_sendmsg,
 		.optional = true,
+		.arg = CGADDR_ARG_SOCK,
+		.types = BIT(CGADDR_T_SENDMSG6),
 	},
 	[CGADDR_HOOK_UDP_RECVMSG] = {
 		.symbol = "udp_recvmsg",
 		.wrapper = cgaddr_wrap_udp_recvmsg,
+		.arg = CGADDR_ARG_SOCK,
+		.types = BIT(CGADDR_T_RECVMSG4),
 	},
 	[CGADDR_HOOK_UDPV6_RECVMSG] = {
 		.symbol = "udpv6_recvmsg",
 		.wrapper = cgaddr_wrap_udpv6_recvmsg,
 		.optional = true,
+		.arg = CGADDR_ARG_SOCK,
+		.types = BIT(CGADDR_T_RECVMSG6),
 	},
 	[CGADDR_HOOK_INET_GETNAME] = {
 		.symbol = "inet_getname",
 		.wrapper = cgaddr_wrap_inet_getname,
+		.arg = CGADDR_ARG_SOCKET,
+		.types = BIT(CGADDR_T_GETPEERNAME4) | BIT(CGADDR_T_GETSOCKNAME4),
 	},
 	[CGADDR_HOOK_INET6_GETNAME] = {
 		.symbol = "inet6_getname",
 		.wrapper = cgaddr_wrap_inet6_getname,
 		.optional = true,
+		.arg = CGADDR_ARG_SOCKET,
+		.types = BIT(CGADDR_T_GETPEERNAME6) | BIT(CGADDR_T_GETSOCKNAME6),
 	},
 	/*
 	 * Called by cgroup_mkdir() for the new cgroup, with cgroup_mutex
@@ -80,6 +105,27 @@ struct cgaddr_hook cgaddr_hooks[CGADDR_HOOK_COUNT] = {
 	},
 };
 
+/* Whether the socket of this call may have programs to run. */
+static __always_inline bool cgaddr_hook_wanted_for(const struct cgaddr_hook *hook,
+						   cgaddr_ftrace_regs_t *regs)
+{
+	void *arg0 = (void *)cgaddr_ftrace_arg0(regs);
+	struct sock *sk;
+
+	if (hook->arg == CGADDR_ARG_NONE || unlikely(READ_ONCE(cgaddr_selftest_running)))
+		return true;
+	sk = hook->arg == CGADDR_ARG_SOCKET ? ((struct socket *)arg0)->sk : arg0;
+	return cgaddr_sock_has_types(sk, hook->types);
+}
+
+/*
+ * A call for a socket whose cgroup runs none of the hook's types goes on
+ * into the function untouched: without the wrapper, its SRCU section and
+ * its second pass through ftrace when it calls the original (functions
+ * are patched for the whole machine, most callers have no programs).
+ * The wrapper checks again: an attach racing with this check is seen by
+ * the next call, as natively.
+ */
 static void notrace cgaddr_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 					struct ftrace_ops *ops,
 					cgaddr_ftrace_regs_t *regs)
@@ -87,6 +133,8 @@ static void notrace cgaddr_ftrace_thunk(unsigned long ip, unsigned long parent_i
 	struct cgaddr_hook *hook = container_of(ops, struct cgaddr_hook, ops);
 
 	if (!READ_ONCE(hook->active) || within_module(parent_ip, THIS_MODULE))
+		return;
+	if (!cgaddr_hook_wanted_for(hook, regs))
 		return;
 	cgaddr_ftrace_redirect(regs, (unsigned long)hook->wrapper);
 }

@@ -27,10 +27,24 @@ enum cgaddr_hook_id {
 	CGADDR_HOOK_COUNT,
 };
 
+/* What a hooked function's first argument is, for the callback's check. */
+enum cgaddr_hook_arg {
+	CGADDR_ARG_NONE,	/* always redirect */
+	CGADDR_ARG_SOCKET,	/* struct socket * */
+	CGADDR_ARG_SOCK,	/* struct sock * */
+};
+
 struct cgaddr_hook {
 	const char *symbol;	/* function to redirect */
 	void *wrapper;		/* where its callers are sent instead */
 	bool optional;		/* a missing symbol is not fatal (e.g. IPv6 off) */
+	/*
+	 * The types whose programs the wrapper may run, and where the socket
+	 * is: a call for a socket whose cgroup runs none of them is not
+	 * redirected at all (see the thunk).
+	 */
+	u32 types;
+	enum cgaddr_hook_arg arg;
 
 	unsigned long target;	/* entry address of @symbol, once found */
 	bool installed;		/* found, traceable, and proven at load */

@@ -57,16 +57,14 @@ static int cgaddr_bind(cgaddr_bind_fn fn, enum cgaddr_hook_id hook, enum cgaddr_
 		       int addr_len)
 {
 	struct sock *sk = sock->sk;
-	u32 flags = 0;
+	u32 flags = 0, progs;
 	int idx, ret;
 
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	if (unlikely(READ_ONCE(cgaddr_selftest_running)))
 		cgaddr_hooks[hook].hits++;
-	if (!sk->sk_prot->bind && addr_len >= min_len && cgaddr_sock_has_progs(sk, type)) {
-		lock_sock(sk);
-		ret = cgaddr_run_sock_addr(sk, (struct sockaddr *)uaddr, type, NULL, &flags);
-		release_sock(sk);
+	if (!sk->sk_prot->bind && addr_len >= min_len && (progs = cgaddr_sock_progs(sk, type))) {
+		ret = cgaddr_run_sock_addr(sk, (struct sockaddr *)uaddr, type, NULL, &flags, progs);
 		if (ret)
 			goto out;
 	}

@@ -10,7 +10,8 @@
  * __inet_stream_connect() rather than inet_stream_connect(): TCP Fast
  * Open's sendmsg(MSG_FASTOPEN) connects through it too.  The socket is
  * locked by its callers; inet_dgram_connect() is not, so its wrapper
- * locks around the programs (as the _LOCK variants natively).
+ * locks around the programs (as the _LOCK variants natively) where a
+ * program needs it (prog.h).
  */
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -29,7 +30,7 @@ static int cgaddr_pre_connect(struct sock *sk, struct sockaddr *uaddr, int addr_
 {
 	enum cgaddr_type type = CGADDR_T_CONNECT4;
 	int min_len = sizeof(struct sockaddr_in);
-	int ret;
+	u32 progs;
 
 	if (sk->sk_family == AF_INET6) {
 		/* udpv6_pre_connect(): an AF_INET address runs the v4 programs. */
@@ -43,14 +44,11 @@ static int cgaddr_pre_connect(struct sock *sk, struct sockaddr *uaddr, int addr_
 	}
 	if (addr_len < min_len)
 		return -EINVAL;
-	if (!cgaddr_sock_has_progs(sk, type))
+	progs = cgaddr_sock_progs(sk, type);
+	if (!progs)
 		return 0;
-	if (lock)
-		lock_sock(sk);
-	ret = cgaddr_run_sock_addr(sk, uaddr, type, NULL, NULL);
-	if (lock)
-		release_sock(sk);
-	return ret;
+	return cgaddr_run_sock_addr(sk, uaddr, type, NULL, NULL,
+				    lock ? progs : progs | CGADDR_PROGS_LOCKED);
 }
 
 /* Where the original would call pre_connect: a real address, a protocol with one. */

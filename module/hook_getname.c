@@ -4,8 +4,8 @@
  * run at the end of inet_getname()/inet6_getname() on the address just
  * filled in, socket locked; they may rewrite it, their verdict is
  * ignored (they must return 1).  The wrappers run them on the address
- * the original filled in, under the socket lock, before the caller
- * copies it out.
+ * the original filled in, before the caller copies it out, under the
+ * socket lock where a program needs it (prog.h).
  */
 #include <linux/net.h>
 #include <net/inet_common.h>
@@ -20,15 +20,14 @@ static int cgaddr_getname(int (*fn)(struct socket *, struct sockaddr *, int),
 			  struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	struct sock *sk = sock->sk;
+	enum cgaddr_type type = peer ? peer_type : sock_type;
 	int idx, ret;
+	u32 progs;
 
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	ret = fn(sock, uaddr, peer);
-	if (ret > 0 && cgaddr_sock_has_progs(sk, peer ? peer_type : sock_type)) {
-		lock_sock(sk);
-		cgaddr_run_sock_addr(sk, uaddr, peer ? peer_type : sock_type, NULL, NULL);
-		release_sock(sk);
-	}
+	if (ret > 0 && (progs = cgaddr_sock_progs(sk, type)))
+		cgaddr_run_sock_addr(sk, uaddr, type, NULL, NULL, progs);
 	srcu_read_unlock(&cgaddr_hook_srcu, idx);
 	return ret;
 }

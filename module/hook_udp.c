@@ -93,20 +93,20 @@ int cgaddr_wrap_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct in_pktinfo *user_info, info = {};
 	__be32 src;
 	int idx, ret;
+	u32 progs;
 
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	if (!usin || msg->msg_namelen < sizeof(*usin) ||
 	    (usin->sin_family != AF_INET && usin->sin_family != AF_UNSPEC) ||
-	    !cgaddr_sock_has_progs(sk, CGADDR_T_SENDMSG4)) {
+	    !(progs = cgaddr_sock_progs(sk, CGADDR_T_SENDMSG4))) {
 		ret = udp_sendmsg(sk, msg, len);
 		goto out;
 	}
 	user_info = cgaddr_find_pktinfo(msg, SOL_IP, IP_PKTINFO, sizeof(info));
 	src = user_info ? user_info->ipi_spec_dst.s_addr : inet_sk(sk)->inet_saddr;
 
-	lock_sock(sk);
-	ret = cgaddr_run_sock_addr(sk, (struct sockaddr *)usin, CGADDR_T_SENDMSG4, &src, NULL);
-	release_sock(sk);
+	ret = cgaddr_run_sock_addr(sk, (struct sockaddr *)usin, CGADDR_T_SENDMSG4, &src, NULL,
+				   progs);
 	if (ret)
 		goto out;
 	if (!usin->sin_port) {
@@ -134,11 +134,13 @@ int cgaddr_wrap_udpv6_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct in6_pktinfo *user_info, info = {};
 	struct in6_addr src, src0;
 	int idx, ret;
+	u32 progs;
 
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	/* Only an IPv6 destination runs UDP6 programs (v4-mapped ones: UDP4). */
 	if (!sin6 || msg->msg_namelen < SIN6_LEN_RFC2133 || sin6->sin6_family != AF_INET6 ||
-	    ipv6_addr_v4mapped(&sin6->sin6_addr) || !cgaddr_sock_has_progs(sk, CGADDR_T_SENDMSG6)) {
+	    ipv6_addr_v4mapped(&sin6->sin6_addr) ||
+	    !(progs = cgaddr_sock_progs(sk, CGADDR_T_SENDMSG6))) {
 		ret = orig(sk, msg, len);
 		goto out;
 	}
@@ -146,9 +148,8 @@ int cgaddr_wrap_udpv6_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	src0 = user_info ? user_info->ipi6_addr : inet6_sk(sk)->saddr;
 	src = src0;
 
-	lock_sock(sk);
-	ret = cgaddr_run_sock_addr(sk, (struct sockaddr *)sin6, CGADDR_T_SENDMSG6, &src, NULL);
-	release_sock(sk);
+	ret = cgaddr_run_sock_addr(sk, (struct sockaddr *)sin6, CGADDR_T_SENDMSG6, &src, NULL,
+				   progs);
 	if (ret)
 		goto out;
 	if (ipv6_addr_v4mapped(&sin6->sin6_addr)) {
@@ -180,16 +181,14 @@ static int cgaddr_recvmsg(cgaddr_recvmsg_fn fn, enum cgaddr_type type, struct so
 {
 	void *name = msg->msg_name;
 	int idx, ret;
+	u32 progs;
 
 	idx = srcu_read_lock(&cgaddr_hook_srcu);
 	ret = fn(sk, msg, len CGADDR_RECVMSG_ARGS);
 	/* The error queue reports no peer address to rewrite, natively either. */
 	if (ret >= 0 && name && !(CGADDR_RECVMSG_FLAGS & MSG_ERRQUEUE) &&
-	    cgaddr_sock_has_progs(sk, type)) {
-		lock_sock(sk);
-		cgaddr_run_sock_addr(sk, name, type, NULL, NULL);
-		release_sock(sk);
-	}
+	    (progs = cgaddr_sock_progs(sk, type)))
+		cgaddr_run_sock_addr(sk, name, type, NULL, NULL, progs);
 	srcu_read_unlock(&cgaddr_hook_srcu, idx);
 	return ret;
 }

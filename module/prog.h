@@ -30,6 +30,13 @@ struct cgaddr_prog {
 	enum cgaddr_type type;	/* the expected attach type */
 	u32 attach_cnt;		/* cgroups it is attached to; under cgaddr_mutex */
 	u32 insn_cnt;
+	/*
+	 * It calls a helper that changes or reads the socket's state under
+	 * its lock (bind, set/getsockopt) or may read a socket view: its
+	 * runs need the socket locked.  Others run without it (natively the lock is
+	 * always taken; nothing else a program can do depends on it).
+	 */
+	bool needs_lock;
 	u64 load_time;		/* ns since the epoch */
 	char name[CGADDR_NAME_LEN];
 	char license[CGADDR_LICENSE_LEN];

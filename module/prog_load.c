@@ -112,6 +112,27 @@ static int cgaddr_parse_maps(struct nlattr *nest, struct cgaddr_prog *prog,
 	return 0;
 }
 
+/*
+ * Whether a validated program needs its socket locked (prog.h): it calls
+ * bpf_bind (64), bpf_setsockopt (49) or bpf_getsockopt (57), or has
+ * loads the VM checks at run time, through which it could read a socket
+ * view (an over-approximation: only a cost, never a missed lock).
+ */
+static bool cgaddr_prog_needs_lock(const struct bpf_insn *insns, u32 cnt,
+				   const struct cgaddr_vm_prog *vm)
+{
+	u32 i;
+
+	for (i = 0; i < cnt; i++) {
+		const struct bpf_insn *in = &insns[i];
+
+		if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == 0 &&
+		    (in->imm == 64 || in->imm == 49 || in->imm == 57))
+			return true;
+	}
+	return cgaddr_vm_prog_checked_loads(vm);
+}
+
 int cgaddr_prog_load(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *extack)
 {
 	struct cgaddr_vm_map *vmaps = NULL;
@@ -185,6 +206,7 @@ int cgaddr_prog_load(struct nlattr **attrs, u32 *id, struct netlink_ext_ack *ext
 
 	prog->type = type;
 	prog->insn_cnt = la.insn_cnt;
+	prog->needs_lock = cgaddr_prog_needs_lock(la.insns, la.insn_cnt, prog->vm);
 	prog->load_time = ktime_get_real_ns();
 	if (attrs[CGADDR_A_PROG_NAME])
 		/* NLA_NUL_STRING: terminated inside the attribute. */

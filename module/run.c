@@ -9,7 +9,8 @@
  * (user_ip4/ip6, user_port, msg_src_ip4/ip6) are copied back.
  *
  * The hot path runs with rcu_read_lock() held (for the effective array)
- * and preemption disabled (for the per-CPU VM scratch area): programs
+ * and preemption disabled (for the per-CPU cgroup cache and VM scratch
+ * area): programs
  * cannot sleep, and the helpers offered here do not.
  */
 #include <linux/in.h>
@@ -156,6 +157,7 @@ static u64 cgaddr_run_one(struct cgaddr_prog *prog, struct cgaddr_vm_run *run,
 	return run->r0;
 }
 
+/* Preemption disabled. */
 static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 			    struct sockaddr *uaddr, enum cgaddr_type type, void *t_ctx,
 			    u32 *flags)
@@ -172,7 +174,6 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 	run.ops = &cgaddr_vm_ops;
 	run.env = &env;
 
-	preempt_disable();
 	run.scratch = this_cpu_ptr(cgaddr_scratch);
 	for (i = 0; i < eff->cnt; i++) {
 		u64 ret = cgaddr_run_one(eff->progs[i], &run, &ctx, &fault);
@@ -185,7 +186,6 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 		if (!(ret & 1) && !IS_ERR_VALUE((long)env.retval))
 			env.retval = -EPERM;
 	}
-	preempt_enable();
 
 	if (fault && cgaddr_type_reports(type))
 		return 0;
@@ -195,34 +195,51 @@ static int cgaddr_run_array(const struct cgaddr_effective *eff, struct sock *sk,
 	return 0;
 }
 
-bool cgaddr_sock_has_progs(struct sock *sk, enum cgaddr_type type)
+/* The array as found now; with @lock, one that needs the lock runs under it. */
+static int cgaddr_run_current(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
+			      void *t_ctx, u32 *flags, bool lock)
 {
 	struct cgaddr_effective *eff;
-	bool ret;
+	int ret = 0;
 
-	if (unlikely(!READ_ONCE(cgaddr_enabled)))
-		return false;
 	rcu_read_lock();
+	preempt_disable();
 	eff = cgaddr_effective(cgaddr_sock_cgroup(sk), type);
-	ret = eff && eff->cnt;
+	if (unlikely(eff && lock && eff->needs_lock)) {
+		/*
+		 * Changed since the caller's hint: lock_sock() sleeps, so look
+		 * the array up again under the lock.
+		 */
+		preempt_enable();
+		rcu_read_unlock();
+		lock_sock(sk);
+		ret = cgaddr_run_current(sk, uaddr, type, t_ctx, flags, false);
+		release_sock(sk);
+		return ret;
+	}
+	if (eff)
+		ret = cgaddr_run_array(eff, sk, uaddr, type, t_ctx, flags);
+	preempt_enable();
 	rcu_read_unlock();
 	return ret;
 }
 
 int cgaddr_run_sock_addr(struct sock *sk, struct sockaddr *uaddr, enum cgaddr_type type,
-			 void *t_ctx, u32 *flags)
+			 void *t_ctx, u32 *flags, u32 progs)
 {
-	struct cgaddr_effective *eff;
-	int ret = 0;
+	bool lock = !(progs & CGADDR_PROGS_LOCKED);
+	int ret;
 
 	if (unlikely(!READ_ONCE(cgaddr_enabled)))
 		return 0;
-	rcu_read_lock();
-	eff = cgaddr_effective(cgaddr_sock_cgroup(sk), type);
-	if (eff)
-		ret = cgaddr_run_array(eff, sk, uaddr, type, t_ctx, flags);
-	rcu_read_unlock();
-	return ret;
+	/* The caller's hint: lock first rather than find out under RCU. */
+	if (lock && (progs & CGADDR_PROGS_LOCK)) {
+		lock_sock(sk);
+		ret = cgaddr_run_current(sk, uaddr, type, t_ctx, flags, false);
+		release_sock(sk);
+		return ret;
+	}
+	return cgaddr_run_current(sk, uaddr, type, t_ctx, flags, lock);
 }
 
 /* ---- TEST_RUN ------------------------------------------------------------ */

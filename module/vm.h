@@ -133,6 +133,12 @@ void cgaddr_vm_free(struct cgaddr_vm_prog *prog);
 /* Static facts about a loaded program. */
 u32 cgaddr_vm_prog_attach_type(const struct cgaddr_vm_prog *prog);
 u32 cgaddr_vm_prog_insn_cnt(const struct cgaddr_vm_prog *prog);
+/*
+ * Whether it has loads (or atomics) the loader could not resolve to the
+ * stack, a context field or a data section: the only way to read the
+ * ctx->sk view or other sockets' views.
+ */
+bool cgaddr_vm_prog_checked_loads(const struct cgaddr_vm_prog *prog);
 /* Host copy of data section @i (e.g. to read .data/.bss back); NULL if none. */
 void *cgaddr_vm_prog_data(const struct cgaddr_vm_prog *prog, u32 i, u32 *len);
 

@@ -1374,6 +1374,19 @@ u32 cgaddr_vm_prog_attach_type(const struct cgaddr_vm_prog *prog)
 	return prog->attach_type;
 }
 
+bool cgaddr_vm_prog_checked_loads(const struct cgaddr_vm_prog *prog)
+{
+	u32 i;
+
+	for (i = 0; i < prog->insn_cnt; i++) {
+		u8 c = prog->ops[i].code;
+
+		if ((c >= VM_OP_LDX_B && c <= VM_OP_LDXSX_W) || c == VM_OP_ATOMIC)
+			return true;
+	}
+	return false;
+}
+
 u32 cgaddr_vm_prog_insn_cnt(const struct cgaddr_vm_prog *prog)
 {
 	return prog->insn_cnt;
