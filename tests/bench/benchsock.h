@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the benchmarks' guest programs (sockbench, insns/insbench) share:
- * dying with the program's name, the loopback address, a bound port.
+ * dying with the program's name, the loopback address, a bound port, a
+ * TCP listener.
  * Built with -D_GNU_SOURCE (program_invocation_short_name).
  */
 #ifndef CGADDR_BENCH_SOCK_H
@@ -41,6 +42,22 @@ static unsigned short port_of(int fd)
 	if (getsockname(fd, (struct sockaddr *)&sa, &len))
 		die("getsockname");
 	return ntohs(sa.sin_port);
+}
+
+/* A TCP listener on 127.0.0.1 at a free port; *sa is set to its address. */
+static int listen_lo4(struct sockaddr_in *sa)
+{
+	int l, one = 1;
+
+	*sa = lo4(0);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0)
+		die("socket");
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l, (struct sockaddr *)sa, sizeof(*sa)) || listen(l, 128))
+		die("listen");
+	*sa = lo4(port_of(l));
+	return l;
 }
 
 #endif /* CGADDR_BENCH_SOCK_H */

@@ -113,18 +113,12 @@ static double w_bind(long n, int family)
 static double w_connect4(long n)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	struct sockaddr_in sa = lo4(0);
+	struct sockaddr_in sa;
 	double t0, t;
-	int l, one = 1;
+	int l;
 	long i;
 
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	if (l < 0)
-		die("socket");
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 128))
-		die("listen");
-	sa = lo4(port_of(l));
+	l = listen_lo4(&sa);
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		int c = socket(AF_INET, SOCK_STREAM, 0), a;

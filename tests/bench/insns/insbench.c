@@ -138,17 +138,11 @@ static void w_bind(const char *w, int family)
 static void w_connect4(const char *w)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	struct sockaddr_in sa = lo4(0);
-	int l, one = 1;
+	struct sockaddr_in sa;
+	int l;
 	long r, i;
 
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	if (l < 0)
-		die("socket");
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 128))
-		die("listen");
-	sa = lo4(port_of(l));
+	l = listen_lo4(&sa);
 	for (r = 0; r <= rounds; r++) {
 		for (i = 0; i < calls; i++) {
 			int c = socket(AF_INET, SOCK_STREAM, 0), a;
