@@ -33,6 +33,18 @@
  * ten on the longest calls (TCP connect, ~40,000 instructions): it moves
  * the sum of every batch but not the median.  It is taken over the first
  * MAX_KEPT calls of a batch.
+ *
+ * With the argument profile=on (-plugin libinsns.so,profile=on), every
+ * block also gets a callback that, between a START and its STOP, adds
+ * the block's instructions to the block's own count; before its batch
+ * line, each FLUSH then writes where the batch's instructions went:
+ *
+ *   prof: VADDR COUNT
+ *
+ * for each block start address with a non-zero count (tests/bench/insns/run
+ * --profile turns them into symbols).  Blocks are counted whole, so these
+ * lines carry the few instructions the marker's blocks add outside the
+ * call; the callbacks make the guest several times slower.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -57,6 +69,17 @@ static const unsigned char mark_prefix[] = { INSNS_MARK_PREFIX };
 static const unsigned char mark_magic[] = { INSNS_MARK_MAGIC };
 
 static int arm64;	/* the guest is aarch64: markers are hints */
+
+/* Profile mode: a count per translated block, and the ones touched. */
+struct prof_block {
+	uint64_t vaddr;
+	uint64_t count;
+	unsigned int n;
+	int touched;
+};
+static int profile;
+static struct prof_block **touched;
+static size_t n_touched, cap_touched;
 
 /* The marker kind of an arm64 instruction (little-endian word), or 0. */
 static int mark_kind_a64(struct qemu_plugin_insn *insn)
@@ -106,6 +129,43 @@ static uint64_t median(void)
 	return kept[(n - 1) / 2];
 }
 
+static void on_block(unsigned int vcpu, void *udata)
+{
+	struct prof_block *b = udata;
+
+	if (!in_call)
+		return;
+	if (!b->touched) {
+		if (n_touched == cap_touched) {
+			cap_touched = cap_touched ? 2 * cap_touched : 4096;
+			touched = realloc(touched, cap_touched * sizeof(*touched));
+			if (!touched) {
+				fprintf(stderr, "insns plugin: out of memory\n");
+				abort();
+			}
+		}
+		touched[n_touched++] = b;
+		b->touched = 1;
+	}
+	b->count += b->n;
+}
+
+/* One line per block the batch ran (retranslations have lines of their own). */
+static void prof_flush(void)
+{
+	char line[64];
+	size_t i;
+
+	for (i = 0; i < n_touched; i++) {
+		snprintf(line, sizeof(line), "prof: %016" PRIx64 " %" PRIu64 "\n",
+			 touched[i]->vaddr, touched[i]->count);
+		qemu_plugin_outs(line);
+		touched[i]->count = 0;
+		touched[i]->touched = 0;
+	}
+	n_touched = 0;
+}
+
 /* Callback data: kind in the low byte, instructions to the block's end above. */
 static void on_mark(unsigned int vcpu, void *udata)
 {
@@ -137,6 +197,7 @@ static void on_mark(unsigned int vcpu, void *udata)
 		calls++;
 		break;
 	case INSNS_FLUSH:
+		prof_flush();
 		snprintf(line, sizeof(line),
 			 "insns: batch %" PRIu64 " calls %" PRIu64 " sum %" PRIu64
 			 " min %" PRIu64 " med %" PRIu64 " max %" PRIu64 " stray %" PRIu64 "\n",
@@ -154,6 +215,18 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64,
 						 &executed, n);
+	if (profile) {
+		/* Never freed: a block's record lives as long as the run. */
+		struct prof_block *b = calloc(1, sizeof(*b));
+
+		if (!b) {
+			fprintf(stderr, "insns plugin: out of memory\n");
+			abort();
+		}
+		b->vaddr = qemu_plugin_tb_vaddr(tb);
+		b->n = n;
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, on_block, QEMU_PLUGIN_CB_NO_REGS, b);
+	}
 	for (i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		int kind = mark_kind(insn);
@@ -168,9 +241,19 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 					   int argc, char **argv)
 {
+	int i;
+
 	if (info->system_emulation && info->system.max_vcpus > 1) {
 		fprintf(stderr, "insns plugin: one counter for all vCPUs: run with -smp 1\n");
 		return -1;
+	}
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "profile=on")) {
+			profile = 1;
+		} else if (strcmp(argv[i], "profile=off")) {
+			fprintf(stderr, "insns plugin: unknown argument %s (profile=on|off)\n", argv[i]);
+			return -1;
+		}
 	}
 	arm64 = !strcmp(info->target_name, "aarch64");
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
