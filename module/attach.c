@@ -30,6 +30,7 @@
 
 #include "attach.h"
 #include "cg_cache.h"
+#include "cg_scope.h"
 #include "cgaddr.h"
 #include "prog.h"
 
@@ -65,6 +66,32 @@ static struct delayed_work cgaddr_reap_work;
 #define CGADDR_REAP_INTERVAL (2 * HZ)
 
 static void cgaddr_reap_arm(void);
+
+/*
+ * After any change of entries or of their types, before the old arrays
+ * are retired: the per-CPU caches drop what they hold, and ftrace's
+ * callback gets the new list of the entries that run something (or the
+ * fallback to the caches when there are too many, or no memory for the
+ * list).  cgaddr_mutex held.
+ */
+static void cgaddr_publish(void)
+{
+	struct cgaddr_scope *scope;
+	struct cgaddr_cg *cg;
+	u32 n = 0;
+
+	cgaddr_cache_invalidate();
+	list_for_each_entry(cg, &cgaddr_cgs, all)
+		n += !!cg->types;
+	scope = cgaddr_scope_alloc(n);
+	if (scope) {
+		n = 0;
+		list_for_each_entry(cg, &cgaddr_cgs, all)
+			if (cg->types)
+				cgaddr_scope_set(scope, n++, cg->cgrp);
+	}
+	cgaddr_scope_publish(scope);
+}
 
 static bool cgaddr_cgroup_gone(struct cgroup *cgrp)
 {
@@ -127,10 +154,17 @@ u32 cgaddr_cgroup_types(struct cgroup *cgrp)
 
 struct cgaddr_effective *cgaddr_effective(struct cgroup *cgrp, enum cgaddr_type type)
 {
+	struct cgaddr_cache_ent *ent = cgaddr_cache_hit(cgrp);
 	struct cgaddr_cg *cg;
 	u32 types;
 
-	cg = cgaddr_cg_of(cgrp, &types);
+	/* The hot path's second question of the cache: a hit costs no call. */
+	if (likely(ent)) {
+		cg = ent->cg;
+		types = ent->types;
+	} else {
+		cg = cgaddr_cg_of(cgrp, &types);
+	}
 	return cg && (types & BIT(type)) ? rcu_dereference(cg->effective[type]) : NULL;
 }
 
@@ -175,11 +209,11 @@ static struct cgaddr_cg *cgaddr_cg_get(struct cgroup *cgrp)
 		kfree(cg);
 		return ERR_PTR(err);
 	}
-	/* Descendants' nearest entry may now be this one. */
-	cgaddr_cache_invalidate();
 	cgroup_get(cgrp);
 	list_add_tail(&cg->all, &cgaddr_cgs);
 	atomic_inc(&cgaddr_objects.cgroups);
+	/* Descendants' nearest entry may now be this one. */
+	cgaddr_publish();
 	return cg;
 }
 
@@ -235,7 +269,7 @@ static void cgaddr_cg_release(struct cgaddr_cg *cg)
 					     lockdep_is_held(&cgaddr_mutex));
 	WRITE_ONCE(cg->types, 0);
 	/* No cache may hand out @cg or its arrays once they are retired. */
-	cgaddr_cache_invalidate();
+	cgaddr_publish();
 	for (i = 0; i < CGADDR_NTYPES; i++)
 		cgaddr_effective_free(old[i]);
 	cgroup_put(cg->cgrp);
@@ -326,7 +360,7 @@ static int cgaddr_update_effective(struct cgroup *root, enum cgaddr_type type)
 		i++;
 	}
 	/* ...invalidate the caches that may point at the old ones, retire them. */
-	cgaddr_cache_invalidate();
+	cgaddr_publish();
 	while (i--)
 		cgaddr_effective_free(fresh[i]);
 	kfree(fresh);
@@ -716,9 +750,12 @@ int cgaddr_attach_init(void)
 	err = cgaddr_cache_init();
 	if (err)
 		return err;
+	cgaddr_scope_init();
 	err = rhashtable_init(&cgaddr_cg_table, &cgaddr_cg_params);
-	if (err)
+	if (err) {
+		cgaddr_scope_exit();
 		cgaddr_cache_exit();
+	}
 	return err;
 }
 
@@ -739,5 +776,6 @@ void cgaddr_attach_exit(void)
 {
 	cgaddr_attach_release_all();
 	rhashtable_destroy(&cgaddr_cg_table);
+	cgaddr_scope_exit();
 	cgaddr_cache_exit();
 }

@@ -51,6 +51,9 @@ exported() { grep -q "	$1	" "$obj/Module.symvers" 2>/dev/null; }
 exported ftrace_free_filter && flag FTRACE_FREE_FILTER
 # 5.15 exported cgroup_get_from_id.
 exported cgroup_get_from_id && flag CGROUP_GET_FROM_ID
+# Before 6.2 (and Debian's 6.1) a cgroup kept its ancestors' ids, not
+# the ancestors (whose array 6.x declares in more than one way).
+has 'u64[[:space:]]+ancestor_ids\[' include/linux/cgroup-defs.h && flag CGROUP_ANCESTOR_IDS
 # 6.2 moved a dump's parsed attributes into struct genl_info.
 has 'genl_info_dump' include/net/genetlink.h && flag GENL_INFO_DUMP
 # 5.14 made the netns cookie a plain u64 set at creation; before it was

@@ -147,6 +147,35 @@ static inline void cgaddr_sync_tasks(void)
 #endif
 }
 
+/*
+ * Freeing what ftrace's callback reads without a lock, as ftrace frees
+ * its trampolines: after every task that may have been preempted inside
+ * the callback has switched voluntarily.  Without TASKS_RCU the kernel
+ * cannot preempt (ftrace selects it with PREEMPTION), so a callback is
+ * an RCU read section of its own.
+ */
+#if defined(CONFIG_PREEMPTION) && !defined(CONFIG_TASKS_RCU)
+#error "a preemptible kernel whose ftrace has no TASKS_RCU"
+#endif
+
+static inline void cgaddr_call_rcu_tasks(struct rcu_head *head, rcu_callback_t fn)
+{
+#ifdef CONFIG_TASKS_RCU
+	call_rcu_tasks(head, fn);
+#else
+	call_rcu(head, fn);
+#endif
+}
+
+static inline void cgaddr_rcu_barrier_tasks(void)
+{
+#ifdef CONFIG_TASKS_RCU
+	rcu_barrier_tasks();
+#else
+	rcu_barrier();
+#endif
+}
+
 /* ---- socket address types ------------------------------------------- */
 
 /* 6.19 made the protocol bind/connect operations take sockaddr_unsized. */
@@ -175,6 +204,39 @@ static inline struct cgroup *cgaddr_sock_cgroup(const struct sock *sk)
 	return task_dfl_cgroup(current);
 #endif
 }
+
+/*
+ * A cgroup's ancestry as one load: 6.1 (with backports; mainline 6.2)
+ * keeps the ancestors themselves, self included, in cgroup->ancestors[];
+ * before, their ids in ancestor_ids[].  The key is what that array holds.
+ */
+#ifndef CGADDR_HAVE_CGROUP_ANCESTOR_IDS
+typedef const struct cgroup *cgaddr_cgroup_key_t;
+
+static __always_inline cgaddr_cgroup_key_t cgaddr_cgroup_key(const struct cgroup *cgrp)
+{
+	return cgrp;
+}
+
+static __always_inline cgaddr_cgroup_key_t
+cgaddr_cgroup_ancestor_key(const struct cgroup *cgrp, int level)
+{
+	return cgrp->ancestors[level];
+}
+#else
+typedef u64 cgaddr_cgroup_key_t;
+
+static __always_inline cgaddr_cgroup_key_t cgaddr_cgroup_key(const struct cgroup *cgrp)
+{
+	return cgroup_id((struct cgroup *)cgrp);
+}
+
+static __always_inline cgaddr_cgroup_key_t
+cgaddr_cgroup_ancestor_key(const struct cgroup *cgrp, int level)
+{
+	return cgrp->ancestor_ids[level];
+}
+#endif
 
 /* ---- cgroups by id ---------------------------------------------------- */
 

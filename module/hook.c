@@ -17,6 +17,7 @@
 #include <linux/net.h>
 #include <net/sock.h>
 
+#include "cg_scope.h"
 #include "cgaddr.h"
 #include "hook.h"
 #include "rule.h"
@@ -105,38 +106,97 @@ struct cgaddr_hook cgaddr_hooks[CGADDR_HOOK_COUNT] = {
 	},
 };
 
-/* Whether the socket of this call may have programs to run. */
-static __always_inline bool cgaddr_hook_wanted_for(const struct cgaddr_hook *hook,
+/* The socket of a call, from the hooked function's first argument. */
+static __always_inline struct sock *cgaddr_hook_sk(enum cgaddr_hook_arg arg,
 						   cgaddr_ftrace_regs_t *regs)
 {
 	void *arg0 = (void *)cgaddr_ftrace_arg0(regs);
-	struct sock *sk;
 
-	if (hook->arg == CGADDR_ARG_NONE || unlikely(READ_ONCE(cgaddr_selftest_running)))
-		return true;
-	sk = hook->arg == CGADDR_ARG_SOCKET ? ((struct socket *)arg0)->sk : arg0;
-	return cgaddr_sock_has_types(sk, hook->types);
+	return arg == CGADDR_ARG_SOCKET ? ((struct socket *)arg0)->sk : arg0;
 }
 
 /*
- * A call for a socket whose cgroup runs none of the hook's types goes on
- * into the function untouched: without the wrapper, its SRCU section and
- * its second pass through ftrace when it calls the original (functions
- * are patched for the whole machine, most callers have no programs).
- * The wrapper checks again: an attach racing with this check is seen by
- * the next call, as natively.
+ * Out of line, so that the callbacks' common path is a leaf function that
+ * keeps nothing for later: a call the quick check did not rule out.  The
+ * wrapper's own call of the original, recognised by its return address,
+ * goes through; for others the whole scope list, then the cache, decide
+ * whether the socket's cgroup runs any of the hook's types.
  */
-static void notrace cgaddr_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
-					struct ftrace_ops *ops,
-					cgaddr_ftrace_regs_t *regs)
+static noinline void notrace cgaddr_thunk_maybe(struct ftrace_ops *ops, unsigned long parent_ip,
+						cgaddr_ftrace_regs_t *regs,
+						enum cgaddr_scope_answer answer)
+{
+	struct cgaddr_hook *hook = container_of(ops, struct cgaddr_hook, ops);
+	u32 types = READ_ONCE(hook->live_types);
+	struct sock *sk = cgaddr_hook_sk(hook->arg, regs);
+
+	/* The wrapper's own call first: it needs no lookup at all. */
+	if (!types || within_module(parent_ip, THIS_MODULE))
+		return;
+	if (answer == CGADDR_SCOPE_MORE)
+		answer = cgaddr_scope_check(cgaddr_sock_cgroup(sk));
+	if (answer == CGADDR_SCOPE_NO)
+		return;
+	/* At load, the self-check's calls go to the wrappers, which find nothing. */
+	if (!cgaddr_sock_has_types(sk, types) && likely(!READ_ONCE(cgaddr_selftest_running)))
+		return;
+	cgaddr_ftrace_redirect(regs, (unsigned long)hook->wrapper);
+}
+
+/*
+ * ftrace's callbacks, one per kind of first argument so that the check
+ * has no branch on it.  A call for a socket whose cgroup is in no entry's
+ * scope goes on into the function untouched: without the wrapper, its
+ * SRCU section and its second pass through ftrace when it calls the
+ * original (functions are patched for the whole machine, most callers
+ * have no programs).  That check comes first; whether the hook is active,
+ * the exact types and the wrapper's own call are the rarer cases.  The
+ * wrapper looks again: an attach racing with this check is seen by the
+ * next call, as natively.
+ */
+static __always_inline void cgaddr_thunk(enum cgaddr_hook_arg arg, unsigned long parent_ip,
+					 struct ftrace_ops *ops, cgaddr_ftrace_regs_t *regs)
+{
+	enum cgaddr_scope_answer answer;
+
+	answer = cgaddr_scope_quick(cgaddr_sock_cgroup(cgaddr_hook_sk(arg, regs)));
+	if (unlikely(answer != CGADDR_SCOPE_NO))
+		cgaddr_thunk_maybe(ops, parent_ip, regs, answer);
+}
+
+static void notrace cgaddr_thunk_socket(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *ops, cgaddr_ftrace_regs_t *regs)
+{
+	cgaddr_thunk(CGADDR_ARG_SOCKET, parent_ip, ops, regs);
+}
+
+static void notrace cgaddr_thunk_sock(unsigned long ip, unsigned long parent_ip,
+				      struct ftrace_ops *ops, cgaddr_ftrace_regs_t *regs)
+{
+	cgaddr_thunk(CGADDR_ARG_SOCK, parent_ip, ops, regs);
+}
+
+/* Hooks that are not about a socket: every call from outside the module. */
+static void notrace cgaddr_thunk_always(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *ops, cgaddr_ftrace_regs_t *regs)
 {
 	struct cgaddr_hook *hook = container_of(ops, struct cgaddr_hook, ops);
 
 	if (!READ_ONCE(hook->active) || within_module(parent_ip, THIS_MODULE))
 		return;
-	if (!cgaddr_hook_wanted_for(hook, regs))
-		return;
 	cgaddr_ftrace_redirect(regs, (unsigned long)hook->wrapper);
+}
+
+static ftrace_func_t cgaddr_hook_thunk(const struct cgaddr_hook *hook)
+{
+	switch (hook->arg) {
+	case CGADDR_ARG_SOCKET:
+		return cgaddr_thunk_socket;
+	case CGADDR_ARG_SOCK:
+		return cgaddr_thunk_sock;
+	default:
+		return cgaddr_thunk_always;
+	}
 }
 
 /*
@@ -167,7 +227,7 @@ static int cgaddr_hook_install(struct cgaddr_hook *hook)
 		pr_err("cannot find %s (not in kallsyms?)\n", hook->symbol);
 		return -ENOENT;
 	}
-	hook->ops.func = cgaddr_ftrace_thunk;
+	hook->ops.func = cgaddr_hook_thunk(hook);
 	hook->ops.flags = CGADDR_FTRACE_OPS_FLAGS;
 
 	err = ftrace_set_filter(&hook->ops, (unsigned char *)hook->symbol,
@@ -197,6 +257,7 @@ static void cgaddr_hook_uninstall(struct cgaddr_hook *hook)
 	if (!hook->installed)
 		return;
 	WRITE_ONCE(hook->active, false);
+	WRITE_ONCE(hook->live_types, 0);
 	if (hook->registered)
 		unregister_ftrace_function(&hook->ops);
 	hook->registered = false;
@@ -227,6 +288,7 @@ int cgaddr_hook_set_active(enum cgaddr_hook_id id, bool active)
 		hook->registered = true;
 	}
 	WRITE_ONCE(hook->active, active);
+	WRITE_ONCE(hook->live_types, active ? hook->types : 0);
 	if (!active && hook->registered) {
 		unregister_ftrace_function(&hook->ops);
 		hook->registered = false;

@@ -52,7 +52,8 @@ static int cgaddr_bind_with_service_cap(cgaddr_bind_fn fn, struct socket *sock,
 	return ret;
 }
 
-static int cgaddr_bind(cgaddr_bind_fn fn, enum cgaddr_hook_id hook, enum cgaddr_type type,
+/* Inlined into each wrapper: its original is then called directly. */
+static __always_inline int cgaddr_bind(cgaddr_bind_fn fn, enum cgaddr_hook_id hook, enum cgaddr_type type,
 		       size_t min_len, struct socket *sock, cgaddr_sockaddr_t *uaddr,
 		       int addr_len)
 {

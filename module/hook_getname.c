@@ -15,7 +15,8 @@
 #include "hook.h"
 #include "run.h"
 
-static int cgaddr_getname(int (*fn)(struct socket *, struct sockaddr *, int),
+/* Inlined into each wrapper: its original is then called directly. */
+static __always_inline int cgaddr_getname(int (*fn)(struct socket *, struct sockaddr *, int),
 			  enum cgaddr_type peer_type, enum cgaddr_type sock_type,
 			  struct socket *sock, struct sockaddr *uaddr, int peer)
 {

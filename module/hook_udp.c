@@ -176,7 +176,8 @@ out:
 /* The flags argument of recvmsg, whatever the kernel's signature. */
 #define CGADDR_RECVMSG_FLAGS	flags
 
-static int cgaddr_recvmsg(cgaddr_recvmsg_fn fn, enum cgaddr_type type, struct sock *sk,
+/* Inlined into each wrapper: an exported original is then called directly. */
+static __always_inline int cgaddr_recvmsg(cgaddr_recvmsg_fn fn, enum cgaddr_type type, struct sock *sk,
 			  struct msghdr *msg, size_t len CGADDR_RECVMSG_PARAMS)
 {
 	void *name = msg->msg_name;

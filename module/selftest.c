@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "cg_scope.h"
 #include "cgaddr.h"
 #include "hook.h"
 
@@ -116,10 +117,20 @@ int cgaddr_selftest(void)
 
 	WRITE_ONCE(cgaddr_selftest_running, true);
 	err = cgaddr_selftest_mechanism();
+	/*
+	 * Nothing is attached at load: for ftrace's callback, make every
+	 * socket look as if it may have programs (the wrappers find none).
+	 */
+	mutex_lock(&cgaddr_mutex);
+	cgaddr_scope_publish_all();
+	mutex_unlock(&cgaddr_mutex);
 	if (!err)
 		err = cgaddr_selftest_bind(AF_INET, CGADDR_HOOK_INET_BIND);
 	if (!err)
 		err = cgaddr_selftest_bind(AF_INET6, CGADDR_HOOK_INET6_BIND);
+	mutex_lock(&cgaddr_mutex);
+	cgaddr_scope_publish(cgaddr_scope_alloc(0));
+	mutex_unlock(&cgaddr_mutex);
 	WRITE_ONCE(cgaddr_selftest_running, false);
 	if (!err)
 		pr_info("self-check passed: %d hooks redirect as expected\n",
