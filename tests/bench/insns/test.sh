@@ -55,11 +55,34 @@ paste -d' ' "$tmp/cases" "$tmp/batches" | awk '
 			printf "%s %s%s\n", ok ? "ok  " : "FAIL", msg, bad[n]
 			if (ok) pass++; else fail++ }
 		if (nc == 0) { print "FAIL no batches (see the guest output)"; fail++ }
-		printf "insns plugin: %d passed, %d failed\n", pass, fail
-		exit fail != 0 }'
+		printf "%d %d\n", pass, fail > counts
+		exit fail != 0 }' counts="$tmp/counts"
 rc=$?
 if [ "$rc" != 0 ]; then
 	echo "--- guest output"; tail -n 20 "$tmp/out"
 	echo "--- plugin log"; tail -n 20 "$tmp/log"
 fi
-exit "$rc"
+
+# Profile mode (bench-insns --profile): per batch, the blocks' counts add
+# up to the exact count within what counting whole blocks can move it by
+# (the marker blocks' instructions outside the call, at most MAXB per call).
+timeout -k 5 300 qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 1 -m 256M \
+	-display none -monitor none -no-reboot -nodefaults \
+	-kernel "$kdir/vmlinuz" -initrd "$tmp/initramfs.gz" \
+	-append "console=ttyS0 quiet panic=-1 rdinit=/init -- 2 100" \
+	-serial "file:$tmp/pout" -plugin "$plugin,profile=on" -d plugin -D "$tmp/plog" \
+	< /dev/null > /dev/null 2>&1
+awk -v maxb=64 '
+	/^prof: / { ps += $3; next }
+	/^insns: batch / { n++; exact = $7; calls = $5; d = ps - exact; if (d < 0) d = -d
+		if (calls > 0 && d > maxb * calls) { bad++; printf "FAIL profile batch %d: blocks %d, exact %d (%d calls)\n", $3, ps, exact, calls }
+		if (calls > 0) checked++
+		ps = 0 }
+	END { ok = checked > 0 && !bad
+		printf "%s profile: %d batches, block counts within %d per call of the exact count\n", ok ? "ok  " : "FAIL", checked, maxb
+		exit !ok }' "$tmp/plog"
+prc=$?
+read -r pass fail < "$tmp/counts" 2> /dev/null || { pass=0; fail=1; }
+if [ "$prc" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+echo "insns plugin: $pass passed, $fail failed"
+[ "$rc" = 0 ] && [ "$prc" = 0 ]
