@@ -51,6 +51,8 @@ exported() { grep -q "	$1	" "$obj/Module.symvers" 2>/dev/null; }
 exported ftrace_free_filter && flag FTRACE_FREE_FILTER
 # 5.15 exported cgroup_get_from_id.
 exported cgroup_get_from_id && flag CGROUP_GET_FROM_ID
+# 6.4 keeps a module's memory by type (its text alone is one range).
+has 'within_module_mem_type' include/linux/module.h && flag WITHIN_MODULE_MEM_TYPE
 # Before 6.2 (and Debian's 6.1) a cgroup kept its ancestors' ids, not
 # the ancestors (whose array 6.x declares in more than one way).
 has 'u64[[:space:]]+ancestor_ids\[' include/linux/cgroup-defs.h && flag CGROUP_ANCESTOR_IDS

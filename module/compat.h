@@ -20,6 +20,7 @@
 #include <linux/version.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/uaccess.h>
 
@@ -173,6 +174,21 @@ static inline void cgaddr_rcu_barrier_tasks(void)
 	rcu_barrier_tasks();
 #else
 	rcu_barrier();
+#endif
+}
+
+/*
+ * Whether @addr is in cgaddr's own core text, where every wrapper is: how
+ * ftrace's callback recognises a wrapper's call of its original.  Cheaper
+ * than within_module(), which on 6.4 and later walks every memory type of
+ * the module (init and data included).
+ */
+static __always_inline bool cgaddr_within_own_text(unsigned long addr)
+{
+#ifdef CGADDR_HAVE_WITHIN_MODULE_MEM_TYPE
+	return within_module_mem_type(addr, THIS_MODULE, MOD_TEXT);
+#else
+	return within_module_core(addr, THIS_MODULE);
 #endif
 }
 

@@ -131,7 +131,7 @@ static noinline void notrace cgaddr_thunk_maybe(struct ftrace_ops *ops, unsigned
 	struct sock *sk = cgaddr_hook_sk(hook->arg, regs);
 
 	/* The wrapper's own call first: it needs no lookup at all. */
-	if (!types || within_module(parent_ip, THIS_MODULE))
+	if (!types || cgaddr_within_own_text(parent_ip))
 		return;
 	if (answer == CGADDR_SCOPE_MORE)
 		answer = cgaddr_scope_check(cgaddr_sock_cgroup(sk));
@@ -182,7 +182,7 @@ static void notrace cgaddr_thunk_always(unsigned long ip, unsigned long parent_i
 {
 	struct cgaddr_hook *hook = container_of(ops, struct cgaddr_hook, ops);
 
-	if (!READ_ONCE(hook->active) || within_module(parent_ip, THIS_MODULE))
+	if (!READ_ONCE(hook->active) || cgaddr_within_own_text(parent_ip))
 		return;
 	cgaddr_ftrace_redirect(regs, (unsigned long)hook->wrapper);
 }

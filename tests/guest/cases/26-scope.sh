@@ -66,3 +66,6 @@ expect_none m17/x "detached: below a former one, nothing"
 expect_none v0/p/q/r "detached: below the deep one, nothing"
 expect_eq "$(port s0/d1/d2)" 1 "back to two: the first's descendant"
 expect_eq "$(port t0)" 2 "back to two: the second"
+
+# Leave nothing live for the cases after this one.
+policy_reset
