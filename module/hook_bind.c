@@ -53,9 +53,9 @@ static int cgaddr_bind_with_service_cap(cgaddr_bind_fn fn, struct socket *sock,
 }
 
 /* Inlined into each wrapper: its original is then called directly. */
-static __always_inline int cgaddr_bind(cgaddr_bind_fn fn, enum cgaddr_hook_id hook, enum cgaddr_type type,
-		       size_t min_len, struct socket *sock, cgaddr_sockaddr_t *uaddr,
-		       int addr_len)
+static __always_inline int cgaddr_bind(cgaddr_bind_fn fn, enum cgaddr_hook_id hook,
+				       enum cgaddr_type type, size_t min_len,
+				       struct socket *sock, cgaddr_sockaddr_t *uaddr, int addr_len)
 {
 	struct sock *sk = sock->sk;
 	u32 flags = 0, progs;

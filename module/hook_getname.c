@@ -17,8 +17,8 @@
 
 /* Inlined into each wrapper: its original is then called directly. */
 static __always_inline int cgaddr_getname(int (*fn)(struct socket *, struct sockaddr *, int),
-			  enum cgaddr_type peer_type, enum cgaddr_type sock_type,
-			  struct socket *sock, struct sockaddr *uaddr, int peer)
+					  enum cgaddr_type peer_type, enum cgaddr_type sock_type,
+					  struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	struct sock *sk = sock->sk;
 	enum cgaddr_type type = peer ? peer_type : sock_type;

@@ -177,8 +177,9 @@ out:
 #define CGADDR_RECVMSG_FLAGS	flags
 
 /* Inlined into each wrapper: an exported original is then called directly. */
-static __always_inline int cgaddr_recvmsg(cgaddr_recvmsg_fn fn, enum cgaddr_type type, struct sock *sk,
-			  struct msghdr *msg, size_t len CGADDR_RECVMSG_PARAMS)
+static __always_inline int cgaddr_recvmsg(cgaddr_recvmsg_fn fn, enum cgaddr_type type,
+					  struct sock *sk, struct msghdr *msg,
+					  size_t len CGADDR_RECVMSG_PARAMS)
 {
 	void *name = msg->msg_name;
 	int idx, ret;
