@@ -25,11 +25,15 @@ kdir=$("$top/scripts/kernels.sh" --dir 6.1)
 mkdir -p "$tmp/root/dev"
 cp "$loop" "$tmp/root/init"
 (cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$tmp/initramfs.gz"
-timeout -k 5 300 qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 1 -m 256M \
-	-display none -monitor none -no-reboot -nodefaults \
-	-kernel "$kdir/vmlinuz" -initrd "$tmp/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 rdinit=/init -- 5 100" \
-	-serial "file:$tmp/out" -plugin "$plugin" -d plugin -D "$tmp/log" < /dev/null > /dev/null 2>&1
+# boot_loop BATCHES PLUGIN_ARG SERIAL_OUT PLUGIN_LOG: insns-loop as /init.
+boot_loop() {
+	timeout -k 5 300 qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 1 -m 256M \
+		-display none -monitor none -no-reboot -nodefaults \
+		-kernel "$kdir/vmlinuz" -initrd "$tmp/initramfs.gz" \
+		-append "console=ttyS0 quiet panic=-1 rdinit=/init -- $1 100" \
+		-serial "file:$3" -plugin "$2" -d plugin -D "$4" < /dev/null > /dev/null 2>&1
+}
+boot_loop 5 "$plugin" "$tmp/out" "$tmp/log"
 
 grep '^CASE ' "$tmp/out" | tr -d '\r' > "$tmp/cases"
 grep '^insns: batch ' "$tmp/log" > "$tmp/batches"
@@ -66,12 +70,7 @@ fi
 # Profile mode (bench-insns --profile): per batch, the blocks' counts add
 # up to the exact count within what counting whole blocks can move it by
 # (the marker blocks' instructions outside the call, at most MAXB per call).
-timeout -k 5 300 qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 1 -m 256M \
-	-display none -monitor none -no-reboot -nodefaults \
-	-kernel "$kdir/vmlinuz" -initrd "$tmp/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 rdinit=/init -- 2 100" \
-	-serial "file:$tmp/pout" -plugin "$plugin,profile=on" -d plugin -D "$tmp/plog" \
-	< /dev/null > /dev/null 2>&1
+boot_loop 2 "$plugin,profile=on" "$tmp/pout" "$tmp/plog"
 awk -v maxb=64 '
 	/^prof: / { ps += $3; next }
 	/^insns: batch / { n++; exact = $7; calls = $5; d = ps - exact; if (d < 0) d = -d
