@@ -111,37 +111,42 @@ static struct cgaddr_cg *cgaddr_cg_nearest(struct cgroup *cgrp)
 	return NULL;
 }
 
-/*
- * With preemption disabled: @cgrp's nearest entry (valid until preemption
- * is enabled again) and its types, from this CPU's cache when it has them
- * for the current generation, else by walking the ancestors.
- */
-static struct cgaddr_cg *cgaddr_cg_of(struct cgroup *cgrp, u32 *types)
+/* A cache miss: walk, and fill this CPU's slot with the generation read before. */
+static noinline struct cgaddr_cg *cgaddr_cg_walk(struct cgroup *cgrp, u32 *types)
 {
 	unsigned long gen = cgaddr_cache_gen_read();
-	struct cgaddr_cache_ent *ent = NULL;
-	u64 id = cgroup_id(cgrp);
+	struct cgaddr_cache_ent *ent;
 	struct cgaddr_cg *cg;
 
-	if (likely(in_task())) {
-		ent = cgaddr_cache_slot(cgrp);
-		if (likely(ent->id == id && ent->gen == gen)) {
-			*types = ent->types;
-			return ent->cg;
-		}
-	}
-	/* A miss: walk, and fill the slot with the generation read before. */
 	rcu_read_lock();
 	cg = cgaddr_cg_nearest(cgrp);
 	*types = cg ? READ_ONCE(cg->types) : 0;
 	rcu_read_unlock();
-	if (ent) {
-		ent->id = id;
+	if (likely(in_task())) {
+		ent = cgaddr_cache_slot(cgrp);
+		ent->id = cgroup_id(cgrp);
 		ent->gen = gen;
 		ent->cg = cg;
 		ent->types = *types;
 	}
 	return cg;
+}
+
+/*
+ * With preemption disabled: @cgrp's nearest entry (valid until preemption
+ * is enabled again) and its types, from this CPU's cache when it has them
+ * for the current generation (inline: the hot path asks on every call),
+ * else by walking the ancestors.
+ */
+static __always_inline struct cgaddr_cg *cgaddr_cg_of(struct cgroup *cgrp, u32 *types)
+{
+	struct cgaddr_cache_ent *ent = cgaddr_cache_hit(cgrp);
+
+	if (likely(ent)) {
+		*types = ent->types;
+		return ent->cg;
+	}
+	return cgaddr_cg_walk(cgrp, types);
 }
 
 u32 cgaddr_cgroup_types(struct cgroup *cgrp)
@@ -154,17 +159,10 @@ u32 cgaddr_cgroup_types(struct cgroup *cgrp)
 
 struct cgaddr_effective *cgaddr_effective(struct cgroup *cgrp, enum cgaddr_type type)
 {
-	struct cgaddr_cache_ent *ent = cgaddr_cache_hit(cgrp);
 	struct cgaddr_cg *cg;
 	u32 types;
 
-	/* The hot path's second question of the cache: a hit costs no call. */
-	if (likely(ent)) {
-		cg = ent->cg;
-		types = ent->types;
-	} else {
-		cg = cgaddr_cg_of(cgrp, &types);
-	}
+	cg = cgaddr_cg_of(cgrp, &types);
 	return cg && (types & BIT(type)) ? rcu_dereference(cg->effective[type]) : NULL;
 }
 

@@ -27,16 +27,16 @@ notrace enum cgaddr_scope_answer cgaddr_scope_check(const struct cgroup *cgrp)
 
 struct cgaddr_scope *cgaddr_scope_alloc(u32 n)
 {
+	u32 len = max_t(u32, n, CGADDR_SCOPE_QUICK), i;
 	struct cgaddr_scope *s;
-	u32 i;
 
 	if (n > CGADDR_SCOPE_MAX)
 		return NULL;
-	s = kzalloc(struct_size(s, ent, max_t(u32, n, CGADDR_SCOPE_QUICK)), GFP_KERNEL);
+	s = kzalloc(struct_size(s, ent, len), GFP_KERNEL);
 	if (!s)
 		return NULL;
 	s->n = n;
-	for (i = 0; i < max_t(u32, n, CGADDR_SCOPE_QUICK); i++)
+	for (i = 0; i < len; i++)
 		s->ent[i].level = INT_MAX;	/* covers nothing */
 	return s;
 }

@@ -50,7 +50,7 @@ struct cgaddr_hook {
 	bool installed;		/* found, traceable, and proven at load */
 	bool registered;	/* its ftrace_ops is live: the function is patched */
 	bool active;		/* redirect calls (else the thunk does nothing) */
-	u32 live_types;		/* @types while active, else 0 (hook.c's callbacks) */
+	u32 live_types;		/* @types while active, else 0: one load in the callback */
 	unsigned long hits;	/* wrapper entries seen by the self-check */
 	struct ftrace_ops ops;
 };
